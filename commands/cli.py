@@ -1,0 +1,288 @@
+"""The ``ledger`` program (SPEC §9).
+
+Exit status: 0 success, 1 a command was rejected or a check failed, 2 bad
+usage (including a store that cannot be opened). Every report prints a table
+by default and exact JSON with ``--json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import msgspec
+
+from commands import render
+from commands.reports import ReportError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text) if len(text) == 10 else _bad_date(text)
+    except ValueError:
+        return _bad_date(text)
+
+
+def _bad_date(text: str) -> dt.date:
+    raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}")
+
+
+def _timestamp(text: str) -> str:
+    from projections.reader import parse_as_of
+
+    try:
+        return parse_as_of(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an RFC 3339 timestamp: {text!r}") from None
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="ledger", description="Billing ledger for customer-service hosting.")
+    p.add_argument("--db", default=os.environ.get("LEDGER_DB", "ledger.db"),
+                   help="SQLite file path or postgresql:// URL (default: $LEDGER_DB or ./ledger.db)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def add(name: str, help_: str, as_of: bool = False) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, help=help_)
+        sp.add_argument("--json", action="store_true", help="exact JSON output")
+        if as_of:
+            sp.add_argument("--as-of", type=_timestamp, help="what the ledger knew at this recorded time")
+        return sp
+
+    sp = add("submit", "apply JSON Lines commands from FILE (- for stdin)")
+    sp.add_argument("file")
+    sp = add("statement", "an issued statement, or the draft of a period", as_of=True)
+    sp.add_argument("contract")
+    sp.add_argument("period")
+    sp.add_argument("--live", action="store_true")
+    sp.add_argument("--on", type=_date, default=None)
+    sp = add("statements", "issued statements, one row each", as_of=True)
+    sp.add_argument("contract", nargs="?")
+    sp = add("breaches", "contract-breach records", as_of=True)
+    sp.add_argument("contract", nargs="?")
+    sp.add_argument("--period")
+    sp.add_argument("--on", type=_date, default=None)
+    sp = add("disputes", "disputes with status and outcome", as_of=True)
+    sp.add_argument("contract", nargs="?")
+    sp = add("explain", "every event behind a statement line")
+    sp.add_argument("contract")
+    sp.add_argument("period")
+    sp.add_argument("line")
+    sp = add("balance", "receivable, credit and deposit held", as_of=True)
+    sp.add_argument("contract", nargs="?")
+    sp = add("journal", "the double-entry journal", as_of=True)
+    sp.add_argument("--format", choices=["beancount", "csv", "json"], default=None)
+    sp = add("history", "a contract's events in log order", as_of=True)
+    sp.add_argument("contract")
+    sp = add("audit", "tamper evidence: digest or verify")
+    sp.add_argument("action", choices=["digest", "verify"])
+    sp.add_argument("--digest", help="POSITION:HEXHASH taken earlier")
+    add("rebuild", "rebuild every projection and check issued statements")
+    sp = add("demo", "load a realistic sample and print its statements and breaches")
+    sp.add_argument("--quiet", action="store_true", help="print only the summary")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0) if exc.code in (0, None) else EXIT_USAGE
+    from ledger.store import StoreError, describe, open_store
+
+    try:
+        store = open_store(args.db)
+        return int(COMMANDS[args.command](store, args))
+    except StoreError as exc:
+        print(f"ledger: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (ReportError, UsageError) as exc:
+        print(f"ledger: {exc}", file=sys.stderr)
+        return EXIT_FAILED if isinstance(exc, ReportError) else EXIT_USAGE
+    except Exception as exc:  # database outage and the like: a message, never a traceback
+        from eventsourcing.persistence import PersistenceError
+
+        if isinstance(exc, PersistenceError | OSError):
+            print(f"ledger: the store {describe(args.db)} failed: "
+                  f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
+                  file=sys.stderr)
+            return EXIT_FAILED
+        raise
+
+
+def _out(obj: Any) -> None:
+    sys.stdout.write(msgspec.json.encode(obj, enc_hook=str).decode() + "\n")
+
+
+def _lines(path: str) -> Iterator[bytes]:
+    if path == "-":
+        yield from sys.stdin.buffer if hasattr(sys.stdin, "buffer") else (
+            line.encode() for line in sys.stdin)
+        return
+    try:
+        handle = open(path, "rb")  # noqa: SIM115  (streamed line by line)
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+    with handle:
+        yield from handle
+
+
+def cmd_submit(store: Any, args: argparse.Namespace) -> int:
+    from commands.intake import Intake
+    from projections.readmodel import catch_up
+
+    rejected = False
+    intake = Intake(store)
+    write = sys.stdout.write
+    for result in intake.submit(_lines(args.file)):
+        rejected = rejected or result.status == "rejected"
+        write(msgspec.json.encode(result.to_json()).decode() + "\n")
+    catch_up(store)
+    return EXIT_FAILED if rejected else EXIT_OK
+
+
+def _today(on: dt.date | None) -> dt.date:
+    return on or dt.datetime.now(dt.UTC).date()
+
+
+def cmd_statement(store: Any, args: argparse.Namespace) -> int:
+    from commands.reports import statement
+
+    data = statement(store, args.contract, args.period, args.live, _today(args.on), args.as_of)
+    _out(data) if args.json else render.statement(data)
+    return EXIT_OK
+
+
+def cmd_statements(store: Any, args: argparse.Namespace) -> int:
+    from commands.reports import statements
+
+    rows = statements(store, args.contract, args.as_of)
+    _out(rows) if args.json else render.table(rows, "Issued statements")
+    return EXIT_OK
+
+
+def cmd_breaches(store: Any, args: argparse.Namespace) -> int:
+    from commands.reports import breaches
+
+    rows = breaches(store, args.contract, args.period, _today(args.on), args.as_of)
+    _out(rows) if args.json else render.table(
+        [msgspec.structs.asdict(r) for r in rows], "Breach records", skip=("evidence", "detail"))
+    return EXIT_OK
+
+
+def cmd_disputes(store: Any, args: argparse.Namespace) -> int:
+    from commands.reports import disputes
+
+    rows = disputes(store, args.contract, args.as_of)
+    _out(rows) if args.json else render.table([msgspec.structs.asdict(r) for r in rows], "Disputes")
+    return EXIT_OK
+
+
+def cmd_explain(store: Any, args: argparse.Namespace) -> int:
+    from commands.reports import explain
+
+    data = explain(store, args.contract, args.period, args.line)
+    _out(data) if args.json else render.explain(data)
+    return EXIT_OK
+
+
+def cmd_balance(store: Any, args: argparse.Namespace) -> int:
+    from commands.reports import balances
+
+    rows = balances(store, args.contract, args.as_of)
+    if args.json:
+        if args.contract:
+            row = msgspec.structs.asdict(rows[0])
+            row.pop("contract_id")
+            _out(row)
+        else:
+            _out(rows)
+    else:
+        render.table([msgspec.structs.asdict(r) for r in rows], "Balances")
+    return EXIT_OK
+
+
+def cmd_journal(store: Any, args: argparse.Namespace) -> int:
+    from commands.reports import journal
+    from projections.journal import beancount
+
+    txns, ids = journal(store, args.as_of)
+    fmt = args.format or ("json" if args.json else "beancount")
+    if fmt == "json":
+        _out(txns)
+    elif fmt == "csv":
+        render.journal_csv(txns)
+    else:
+        sys.stdout.write(beancount(txns, ids))
+    return EXIT_OK
+
+
+def cmd_history(store: Any, args: argparse.Namespace) -> int:
+    from commands.reports import history
+
+    rows = history(store, args.contract, args.as_of)
+    _out(rows) if args.json else render.table(
+        [msgspec.structs.asdict(r) for r in rows], f"History of {args.contract}", skip=("data",))
+    return EXIT_OK
+
+
+def cmd_audit(store: Any, args: argparse.Namespace) -> int:
+    from ledger.audit import digest, verify
+
+    if args.action == "digest":
+        position, head = digest(store)
+        text = f"{position}:{head}"
+        _out({"position": position, "hash": head, "digest": text}) if args.json else print(text)
+        return EXIT_OK
+    findings = verify(store, args.digest)
+    if args.json:
+        _out({"ok": not findings, "findings": findings})
+    else:
+        for f in findings:
+            print(f"position {f['position']}: {f['problem']}")
+        if not findings:
+            print("ok: the log matches its hash chain")
+    return EXIT_FAILED if findings else EXIT_OK
+
+
+def cmd_rebuild(store: Any, args: argparse.Namespace) -> int:
+    from projections.readmodel import rebuild
+
+    report = rebuild(store, progress=not args.json and sys.stderr.isatty())
+    if args.json:
+        _out(report)
+    else:
+        for name, value in report["digests"].items():
+            print(f"{name}: {value}")
+        print(f"statements checked: {report['statements_checked']}")
+        for d in report["differences"]:
+            print(f"DIFFERENT {d['statement_no']} {d['line']}: stored {d['stored']} "
+                  f"recomputed {d['recomputed']}")
+    return EXIT_FAILED if report["differences"] else EXIT_OK
+
+
+def cmd_demo(store: Any, args: argparse.Namespace) -> int:
+    from commands.demo import run_demo
+
+    return run_demo(store, args)
+
+
+COMMANDS = {
+    "submit": cmd_submit, "statement": cmd_statement, "statements": cmd_statements,
+    "breaches": cmd_breaches, "disputes": cmd_disputes, "explain": cmd_explain,
+    "balance": cmd_balance, "journal": cmd_journal, "history": cmd_history,
+    "audit": cmd_audit, "rebuild": cmd_rebuild, "demo": cmd_demo,
+}
+
+if __name__ == "__main__":
+    sys.exit(main())

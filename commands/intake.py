@@ -1,0 +1,223 @@
+"""Command intake: JSON Lines in, one result per line out, in input order.
+
+Per line: parse (``invalid_json``), the id check first (an exact replay of an
+accepted command is ``duplicate`` and is not validated again; another body
+under an accepted id is ``id_reused``), then the schema (msgspec, strict),
+then the business rules (``commands.handlers``). Accepted commands are saved
+in batches: one transaction per batch, many streams in it, with a row per
+command id (and its body hash) in the same transaction. If another writer got
+there first (a version or id conflict), the batch is decided again from fresh
+state, so concurrent writers never lose or double a command.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+from eventsourcing.persistence import IntegrityError
+
+import commands.money  # noqa: F401  (registers the money handlers)
+from commands.handlers import HANDLERS
+from commands.log import CommandLog
+from ledger import errors as E
+from ledger.store import Store
+from ledger.workspace import Workspace
+from schemas.commands import AnyCommand
+from schemas.types import intake_dec_hook
+
+BATCH = 2000
+RETRIES = 50
+
+_PARSER = msgspec.json.Decoder(float_hook=Decimal)
+_CANONICAL = msgspec.json.Encoder(order="sorted", decimal_format="number")
+
+
+@dataclass
+class Result:
+    id: Any
+    status: str
+    error: dict[str, Any] | None = None
+    command_type: str | None = None
+    contract_id: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "status": self.status}
+        if self.error is not None:
+            out["error"] = self.error
+        return out
+
+
+def _error(code: str, message: str, field: str | None) -> dict[str, Any]:
+    return {"code": code, "message": message, "field": field}
+
+
+_MISSING = re.compile(r"Object missing required field `([^`]+)`")
+_UNKNOWN = re.compile(r"Object contains unknown field `([^`]+)`")
+_AT = re.compile(r" - at `\$(.*)`$")
+
+
+def schema_error(message: str, prefix: str = "") -> E.LedgerError:
+    """Turn a msgspec validation message into a coded error with a field path."""
+    at = _AT.search(message)
+    path = at.group(1) if at else ""
+    text = message[: at.start()] if at else message
+    path = path.replace("[...]", "")
+
+    def join(*parts: str) -> str:
+        full = ".".join(p.strip(".") for p in (prefix, *parts) if p.strip("."))
+        return full.replace(".[", "[")
+
+    if m := _MISSING.search(text):
+        return E.MissingFieldError(text, join(path, m.group(1)))
+    if m := _UNKNOWN.search(text):
+        return _Unknown(text, join(path, m.group(1)))
+    field = join(path)
+    if field == "type" and text.startswith("Invalid value"):
+        return _typed("unknown_type", text, "type")
+    if text.startswith("Expected `") and ", got `" in text:
+        return _typed("invalid_type", text, field)
+    if re.match(r"Expected `(int|float|number|array|object)` (>=|<=|>|<)", text) or (
+        text.startswith("out of range")
+    ):
+        return E.OutOfRangeError(text, field)
+    return E.InvalidValueError(text, field)
+
+
+class _Unknown(E.LedgerError):
+    code = "unknown_field"
+
+
+def _typed(code: str, text: str, field: str) -> E.LedgerError:
+    error = E.LedgerError(text, field)
+    error.code = code
+    return error
+
+
+def _money_hint(error: E.LedgerError) -> None:
+    if error.code == "invalid_type" and error.field and error.field.endswith("_fen"):
+        error.message = f"{error.field} must be an integer (money: integer fen, never a float)"
+
+
+def _parse(line: bytes) -> tuple[Any, dict[str, Any] | None, str | None, E.LedgerError | None]:
+    """(id, object, body hash, error) for one line."""
+    try:
+        obj = _PARSER.decode(line)
+    except msgspec.DecodeError as exc:
+        return None, None, None, _typed("invalid_json", f"not JSON: {exc}", None)
+    if not isinstance(obj, dict):
+        return None, None, None, _typed("invalid_json", "a command must be a JSON object", None)
+    cid = obj.get("id")
+    if "id" not in obj:
+        return None, obj, None, E.MissingFieldError("Object missing required field `id`", "id")
+    if not isinstance(cid, str):
+        return cid, obj, None, _typed("invalid_type", "id must be a string", "id")
+    if not cid:
+        return cid, obj, None, E.InvalidValueError("id must not be empty", "id")
+    body_hash = hashlib.sha256(_CANONICAL.encode(obj)).hexdigest()
+    return cid, obj, body_hash, None
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class Intake:
+    """Applies commands to one store; keeps state warm across batches."""
+
+    def __init__(self, store: Store, log: CommandLog | None = None) -> None:
+        self.store = store
+        self.ws = Workspace(store)
+        self.log = log or CommandLog()
+        self.accepted_ids: dict[str, str] = {}
+
+    def submit(self, lines: Iterable[bytes], batch: int = BATCH) -> Iterator[Result]:
+        chunk: list[bytes] = []
+        for line in lines:
+            if not line.strip():
+                continue
+            chunk.append(line)
+            if len(chunk) >= batch:
+                yield from self._batch(chunk)
+                chunk = []
+        if chunk:
+            yield from self._batch(chunk)
+
+    def _batch(self, lines: list[bytes]) -> list[Result]:
+        parsed = [_parse(line) for line in lines]
+        ids = [p[0] for p in parsed if p[2] is not None and p[0] not in self.accepted_ids]
+        for attempt in range(RETRIES):
+            known = dict(self.accepted_ids)
+            known.update(self.store.known_commands(ids))
+            results, rows = self._decide(parsed, known)
+            try:
+                self.ws.commit(rows)
+            except IntegrityError:
+                self.ws.discard()
+                time.sleep(min(0.001 * 2**attempt, 0.2))
+                continue
+            for cid, body_hash, _ in rows:
+                self.accepted_ids[cid] = body_hash
+            for result, elapsed in results:
+                self.log.command(result, elapsed)
+            return [r for r, _ in results]
+        raise RuntimeError("gave up after repeated write conflicts with other writers")
+
+    def _decide(self, parsed: list[Any], known: dict[str, str]) -> tuple[list[tuple[Result, float]], list[tuple[str, str, str]]]:
+        recorded_at = _now()
+        results: list[tuple[Result, float]] = []
+        rows: list[tuple[str, str, str]] = []
+        batch_ids: dict[str, str] = {}
+        for cid, obj, body_hash, error in parsed:
+            started = time.perf_counter()
+            if error is not None:
+                results.append((self._rejected(cid, obj, error), 0.0))
+                continue
+            previous = batch_ids.get(cid) or known.get(cid)
+            if previous is not None:
+                if previous == body_hash:
+                    results.append((Result(cid, "duplicate", None, obj.get("type"),
+                                           _contract(obj)), 0.0))
+                else:
+                    results.append((self._rejected(cid, obj, E.IdReusedError(
+                        f"command id {cid} was accepted with a different body", "id")), 0.0))
+                continue
+            result = self._apply(cid, obj, recorded_at)
+            if result.status == "accepted":
+                batch_ids[cid] = body_hash
+                rows.append((cid, body_hash, recorded_at))
+            results.append((result, time.perf_counter() - started))
+        return results, rows
+
+    def _apply(self, cid: str, obj: dict[str, Any], recorded_at: str) -> Result:
+        try:
+            command = msgspec.convert(obj, AnyCommand, dec_hook=intake_dec_hook)
+        except msgspec.ValidationError as exc:
+            return self._rejected(cid, obj, schema_error(str(exc)))
+        meta = {"command_id": cid, "recorded_at": recorded_at}
+        try:
+            emitted = HANDLERS[type(command)](self.ws, command, meta)
+        except E.LedgerError as error:
+            return self._rejected(cid, obj, error)
+        for stream, event in emitted:
+            self.ws.append(stream, event)
+        return Result(cid, "accepted", None, obj.get("type"), emitted[0][1].contract_id)
+
+    @staticmethod
+    def _rejected(cid: Any, obj: dict[str, Any] | None, error: E.LedgerError) -> Result:
+        _money_hint(error)
+        kind = obj.get("type") if isinstance(obj, dict) else None
+        return Result(cid, "rejected", _error(error.code, error.message, error.field),
+                      kind if isinstance(kind, str) else None, _contract(obj))
+
+
+def _contract(obj: dict[str, Any] | None) -> str | None:
+    value = obj.get("contract_id") if isinstance(obj, dict) else None
+    return value if isinstance(value, str) else None

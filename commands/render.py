@@ -1,0 +1,84 @@
+"""Readable output for people: tables (rich) and a statement layout."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from ledger.money import yuan
+
+
+def _console() -> Console:
+    return Console(file=sys.stdout, width=160, soft_wrap=False)
+
+
+def table(rows: list[dict[str, Any]], title: str, skip: Iterable[str] = ()) -> None:
+    console = _console()
+    if not rows:
+        console.print(f"{title}: none")
+        return
+    columns = [k for k in rows[0] if k not in set(skip)]
+    t = Table(title=title, show_lines=False)
+    for c in columns:
+        t.add_column(c, justify="right" if c.endswith("_fen") else "left")
+    for row in rows:
+        t.add_row(*(_cell(c, row.get(c)) for c in columns))
+    console.print(t)
+
+
+def _cell(column: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if column.endswith("_fen") and isinstance(value, int):
+        return yuan(value)
+    return str(value)
+
+
+def statement(data: dict[str, Any]) -> None:
+    if "issued" in data:
+        statement(data["issued"])
+        _console().print("[bold]Recomputed with what is known now:[/bold]")
+        statement(data["recomputed"])
+        return
+    console = _console()
+    t = Table(title=f"Statement {data['statement_no']} ({data['status']}) "
+                    f"issued {data['issued_on']}, due {data['due_on']}")
+    for name in ("code", "description", "quantity", "unit ¥", "amount ¥"):
+        t.add_column(name, justify="right" if name in ("quantity", "unit ¥", "amount ¥") else "left")
+    for line in data["lines"]:
+        unit = line["unit_fen"]
+        t.add_row(line["code"], line["description"], str(line["quantity"]),
+                  yuan(unit) if isinstance(unit, int) else "", yuan(line["amount_fen"]))
+    t.add_section()
+    t.add_row("", "subtotal", "", "", yuan(data["subtotal_fen"]))
+    t.add_row("", f"tax {data['tax_rate']}", "", "", yuan(data["tax_fen"]))
+    t.add_row("", "total", "", "", yuan(data["total_fen"]))
+    console.print(t)
+    acc = data["account"]
+    console.print(f"opening ¥{yuan(acc['opening_fen'])}  payments ¥{yuan(acc['payments_fen'])}  "
+                  f"deposit applied ¥{yuan(acc['deposit_applied_fen'])}  "
+                  f"closing ¥{yuan(acc['closing_fen'])}")
+
+
+def explain(data: dict[str, Any]) -> None:
+    console = _console()
+    for line in data["lines"]:
+        console.print(f"{data['contract_id']} {data['period']} {line['code']}: "
+                      f"{line['description']} = ¥{yuan(line['amount_fen'])}")
+    table([{k: e[k] for k in ("position", "recorded_at", "command_id", "type")}
+           for e in data["events"]], "Events behind the line")
+
+
+def journal_csv(txns: list[Any]) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["date", "contract_id", "position", "command_id", "narration", "account",
+                     "amount_fen", "amount_yuan"])
+    for t in txns:
+        for p in t.postings:
+            writer.writerow([t.date, t.contract_id, t.position, t.command_id, t.narration,
+                             p.account, p.amount_fen, yuan(p.amount_fen).replace(",", "")])

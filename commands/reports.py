@@ -1,0 +1,166 @@
+"""Report queries behind the CLI: statements, balances, breaches, disputes,
+history, explain, journal. Each returns plain msgspec-encodable values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+
+from ledger.activity import contract_stream
+from ledger.contract import ContractState
+from ledger.store import Recorded, Store
+from projections import journal as jr
+from projections.billing import draft
+from projections.breaches import evaluate
+from projections.reader import View
+from schemas import events as ev
+from schemas.reports import Balance, BreachRecord, DisputeRow, HistoryRow, Statement, Transaction
+
+
+class ReportError(Exception):
+    """A report cannot be produced (unknown contract, statement, line)."""
+
+
+def _state(view: View, contract_id: str) -> ContractState:
+    state = view.contract(contract_id)
+    if state is None:
+        raise ReportError(f"contract {contract_id} is not known")
+    return state
+
+
+def statement(store: Store, contract_id: str, period: str, live: bool, on: dt.date,
+              as_of: str | None) -> dict[str, Any]:
+    view = View(store, as_of=as_of)
+    state = _state(view, contract_id)
+    issued = state.issued.get(period)
+    if issued is not None and not live:
+        return to_plain(issued.event.statement)
+    if issued is not None:
+        before = View(store, as_of=as_of, before=issued.position)
+        earlier = _state(before, contract_id)
+        now = draft(earlier, view.loader(contract_id), period, issued.event.issued_on)
+        return {"issued": to_plain(issued.event.statement),
+                "recomputed": to_plain(_as_draft(now.statement))}
+    d = draft(state, view.loader(contract_id), period, on)
+    return to_plain(_as_draft(d.statement))
+
+
+def _as_draft(st: Statement) -> Statement:
+    return msgspec.structs.replace(st, status="draft")
+
+
+def statements(store: Store, contract_id: str | None, as_of: str | None) -> list[dict[str, Any]]:
+    view = View(store, as_of=as_of)
+    rows = []
+    for state in view.contracts(contract_id):
+        for period in state.order:
+            st = state.issued[period].event.statement
+            rows.append({"contract_id": st.contract_id, "period": st.period,
+                         "statement_no": st.statement_no, "issued_on": st.issued_on,
+                         "due_on": st.due_on, "subtotal_fen": st.subtotal_fen,
+                         "tax_fen": st.tax_fen, "total_fen": st.total_fen,
+                         "closing_fen": st.account.closing_fen})
+    return rows
+
+
+def balances(store: Store, contract_id: str | None, as_of: str | None) -> list[Balance]:
+    view = View(store, as_of=as_of)
+    if contract_id:
+        _state(view, contract_id)
+    return [Balance(s.contract_id, s.book.receivable, s.book.credit, s.book.deposit_held)
+            for s in view.contracts(contract_id)]
+
+
+def breaches(store: Store, contract_id: str | None, period: str | None, on: dt.date,
+             as_of: str | None) -> list[BreachRecord]:
+    view = View(store, as_of=as_of)
+    if contract_id:
+        _state(view, contract_id)
+    out: list[BreachRecord] = []
+    for state in view.contracts(contract_id):
+        out += [r for r in evaluate(state, view.loader(state.contract_id), on)
+                if period is None or r.period == period]
+    return out
+
+
+def disputes(store: Store, contract_id: str | None, as_of: str | None = None) -> list[DisputeRow]:
+    view = View(store, as_of=as_of)
+    rows = []
+    for state in view.contracts(contract_id):
+        for d in state.disputes.values():
+            o, r = d.opened, d.resolved
+            rows.append(DisputeRow(
+                o.dispute_id, o.contract_id, o.period, o.line, o.claim_fen, o.opened_on,
+                "resolved" if r else "open", r.outcome if r else None,
+                r.resolved_on if r else None, r.adjustment_fen if r else None))
+    return rows
+
+
+def _history_records(store: Store, contract_id: str, as_of: str | None) -> list[Recorded]:
+    view = View(store, as_of=as_of)
+    records = view.records(contract_stream(contract_id))
+    if not records:
+        raise ReportError(f"contract {contract_id} is not known")
+    for stream in store.streams_with_prefix(f"activity:{contract_id}:"):
+        records += view.records(stream)
+    for d in view.contract(contract_id).disputes if view.contract(contract_id) else []:  # type: ignore[union-attr]
+        records += view.records(f"dispute:{d}")
+    return sorted(records, key=lambda r: r.position)
+
+
+def _row(rec: Recorded) -> HistoryRow:
+    data = msgspec.to_builtins(rec.event, enc_hook=str)
+    for key in ("contract_id", "command_id", "recorded_at"):
+        data.pop(key, None)
+    return HistoryRow(rec.position, rec.stream, rec.version, rec.topic, rec.event.recorded_at,
+                      rec.event.command_id, data)
+
+
+def history(store: Store, contract_id: str, as_of: str | None) -> list[HistoryRow]:
+    return [_row(r) for r in _history_records(store, contract_id, as_of)]
+
+
+def explain(store: Store, contract_id: str, period: str, line: str) -> dict[str, Any]:
+    view = View(store)
+    state = _state(view, contract_id)
+    issued = state.issued.get(period)
+    if issued is None:
+        raise ReportError(f"statement {contract_id}-{period} has not been issued")
+    before = View(store, before=issued.position)
+    earlier = _state(before, contract_id)
+    d = draft(earlier, before.loader(contract_id), period, issued.event.issued_on)
+    lines = [ln for ln in issued.event.statement.lines if ln.code == line]
+    if not lines:
+        raise ReportError(f"statement {contract_id}-{period} has no {line} line")
+    evidence: list[str] = []
+    for calc in d.calcs:
+        if calc.code == line:
+            evidence += calc.evidence
+    wanted = set(evidence) | {issued.event.command_id}
+    if line == "correction":
+        wanted |= {state.issued[q].event.command_id for q in state.order
+                   if q in {ln.refs["period"] for ln in lines}}
+    events = [_row(r) for r in _history_records(store, contract_id, None)
+              if r.event.command_id in wanted]
+    return {"contract_id": contract_id, "period": period, "line": line,
+            "lines": [to_plain(ln) for ln in lines], "events": [to_plain(e) for e in events]}
+
+
+def journal(store: Store, as_of: str | None) -> tuple[list[Transaction], list[str]]:
+    view = View(store, as_of=as_of)
+    txns: list[Transaction] = []
+    ids = view.contract_ids()
+    for cid in ids:
+        txns += jr.transactions(view.records(contract_stream(cid)))
+    txns.sort(key=lambda t: t.position)
+    return txns, ids
+
+
+def to_plain(obj: Any) -> Any:
+    return msgspec.to_builtins(obj, enc_hook=str)
+
+
+def is_event(obj: object) -> bool:
+    return isinstance(obj, ev.Event)

@@ -1,0 +1,1 @@
+"""The domain: money, periods, terms, contract state and rules, the store."""

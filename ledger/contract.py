@@ -1,0 +1,325 @@
+"""A contract's state, folded from its ``contract:<id>`` stream (evolve).
+
+No I/O and no rules here: ``evolve`` applies one event. The rules that decide
+whether a command is accepted live in ``commands.handlers``; the prices live
+in ``projections.billing``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ledger.account import AccountBook
+from ledger.periods import bounds, next_period, period_of
+from ledger.terms import TermsTimeline
+from schemas import events as ev
+from schemas.terms import FixedFee, Terms
+
+
+@dataclass
+class Agent:
+    agent_id: str
+    name: str = ""
+    trained: bool = False
+    passed: bool = False
+    spans: list[list[dt.date | None]] = field(default_factory=list)  # [from, last_day|None]
+    evidence: list[str] = field(default_factory=list)
+
+    def live_on(self, day: dt.date) -> bool:
+        for first, last in self.spans:
+            assert first is not None
+            if first <= day and (last is None or day <= last):
+                return True
+        return False
+
+    @property
+    def open_span(self) -> list[dt.date | None] | None:
+        if self.spans and self.spans[-1][1] is None:
+            return self.spans[-1]
+        return None
+
+
+@dataclass
+class Issued:
+    """An issued statement as the contract remembers it."""
+
+    event: ev.SettlementIssued
+    position: int
+
+    @property
+    def period(self) -> str:
+        return self.event.period
+
+
+@dataclass
+class Dispute:
+    opened: ev.DisputeOpened
+    resolved: ev.DisputeResolved | None = None
+
+
+class ContractState:
+    """Everything the rules and the statements need to know about one contract."""
+
+    def __init__(self, signed: ev.ContractSigned, position: int) -> None:
+        self.contract_id = signed.contract_id
+        self.signed = signed
+        self.signed_position = position
+        self.service_start = signed.service_start
+        self.timeline = TermsTimeline(signed.terms)
+        self.trial_end = signed.trial_end
+        self.in_trial = signed.trial_end is not None
+        self.trial_ended: ev.TrialEnded | None = None
+        self.terminated: ev.ContractTerminated | None = None
+        self.agents: dict[str, Agent] = {}
+        self.book = AccountBook()
+        self.deposits: list[ev.DepositReceived] = []
+        self.payments: dict[str, ev.PaymentReceived] = {}
+        self.refunds: dict[str, ev.CreditRefunded] = {}
+        self.inspections: dict[str, ev.QaInspected] = {}
+        self.inspections_by_month: dict[str, list[ev.QaInspected]] = defaultdict(list)
+        self.adjustments: dict[str, ev.AdjustmentPosted] = {}
+        self.unbilled_adjustments: list[str] = []
+        self.reported: dict[str, ev.BreachReported] = {}
+        self.unbilled_breaches: list[str] = []
+        self.breach_resolutions: dict[str, ev.BreachResolved] = {}
+        self.disputes: dict[str, Dispute] = {}
+        self.issued: dict[str, Issued] = {}
+        self.order: list[str] = []  # issued periods in order
+        self.billed: dict[tuple[str, str], int] = defaultdict(int)  # (period, code) -> fen
+        self.amendment_log: list[ev.TermsAmended] = []
+        self.version = 0
+        self.last_position = position
+
+    # -- derived facts -------------------------------------------------------
+    @property
+    def cycle(self) -> str:
+        return self.timeline.cycle
+
+    @property
+    def terms(self) -> Terms:
+        return self.timeline.signed
+
+    @property
+    def fixed(self) -> bool:
+        return isinstance(self.timeline.signed.pricing, FixedFee)
+
+    @property
+    def prepaid(self) -> bool:
+        pricing = self.timeline.signed.pricing
+        return isinstance(pricing, FixedFee) and pricing.billing == "prepaid"
+
+    def terms_on(self, day: dt.date) -> Terms:
+        return self.timeline.on(day)
+
+    @property
+    def last_service_day(self) -> dt.date | None:
+        candidates = [self.signed.term_end]
+        if self.terminated is not None:
+            candidates.append(self.terminated.last_day)
+        if self.trial_ended is not None and self.trial_ended.outcome == "not_converted":
+            candidates.append(self.trial_ended.on)
+        days = [d for d in candidates if d is not None]
+        return min(days) if days else None
+
+    @property
+    def ended_by_decision(self) -> bool:
+        """Terminated, or a trial that did not convert."""
+        return self.terminated is not None or (
+            self.trial_ended is not None and self.trial_ended.outcome == "not_converted"
+        )
+
+    def in_window(self, day: dt.date) -> bool:
+        last = self.last_service_day
+        return self.service_start <= day and (last is None or day <= last)
+
+    def period_of(self, day: dt.date) -> str:
+        return period_of(day, self.cycle)
+
+    @property
+    def first_period(self) -> str:
+        return self.period_of(self.service_start)
+
+    @property
+    def next_to_issue(self) -> str:
+        return next_period(self.order[-1]) if self.order else self.first_period
+
+    def activity_period_of(self, period: str) -> str | None:
+        """The period whose activity the statement of ``period`` bills."""
+        if not self.prepaid:
+            return period
+        if period == self.first_period:
+            return None
+        first, _ = bounds(period)
+        return self.period_of(first - dt.timedelta(days=1))
+
+    def settled(self, period: str) -> bool:
+        """Has the activity of ``period`` been billed by an issued statement?"""
+        if self.prepaid:
+            return any(self.activity_period_of(p) == period for p in self.order)
+        return period in self.issued
+
+    def fee_settled(self, period: str) -> bool:
+        return period in self.issued
+
+    @property
+    def final_issued(self) -> bool:
+        return any(i.event.final for i in self.issued.values())
+
+    def deposit_received_by(self, day: dt.date) -> int:
+        return sum(d.amount_fen for d in self.deposits if d.received_on <= day)
+
+    # -- evolve --------------------------------------------------------------
+    def evolve(self, event: ev.Event, position: int) -> None:
+        self.version += 1
+        self.last_position = position
+        handler = _HANDLERS.get(type(event))
+        if handler is not None:
+            handler(self, event, position)
+
+
+def _amended(s: ContractState, e: ev.TermsAmended, _: int) -> None:
+    s.timeline.amend(e.effective_from, e.changes)
+    s.amendment_log.append(e)
+
+
+def _trial(s: ContractState, e: ev.TrialEnded, _: int) -> None:
+    s.in_trial = False
+    s.trial_ended = e
+
+
+def _terminated(s: ContractState, e: ev.ContractTerminated, _: int) -> None:
+    s.terminated = e
+
+
+def _deposit(s: ContractState, e: ev.DepositReceived, _: int) -> None:
+    s.deposits.append(e)
+    s.book.receive_deposit(e.amount_fen)
+
+
+def _deposit_refund(s: ContractState, e: ev.DepositRefunded, _: int) -> None:
+    s.book.refund_deposit(e.amount_fen)
+
+
+def _agent(s: ContractState, agent_id: str) -> Agent:
+    agent = s.agents.get(agent_id)
+    if agent is None:
+        agent = s.agents[agent_id] = Agent(agent_id)
+    return agent
+
+
+def _trained(s: ContractState, e: ev.AgentTrained, _: int) -> None:
+    agent = _agent(s, e.agent_id)
+    agent.name, agent.trained = e.name, True
+    agent.evidence.append(e.command_id)
+
+
+def _assessed(s: ContractState, e: ev.AgentAssessed, _: int) -> None:
+    agent = _agent(s, e.agent_id)
+    agent.passed = agent.passed or e.passed
+    agent.evidence.append(e.command_id)
+
+
+def _live(s: ContractState, e: ev.AgentWentLive, _: int) -> None:
+    agent = _agent(s, e.agent_id)
+    agent.spans.append([e.from_, None])
+    agent.evidence.append(e.command_id)
+
+
+def _offboarded(s: ContractState, e: ev.AgentOffboarded, _: int) -> None:
+    agent = _agent(s, e.agent_id)
+    span = agent.open_span
+    if span is not None:
+        span[1] = e.last_day
+    agent.evidence.append(e.command_id)
+
+
+def _inspected(s: ContractState, e: ev.QaInspected, _: int) -> None:
+    s.inspections[e.inspection_id] = e
+    s.inspections_by_month[e.date.isoformat()[:7]].append(e)
+
+
+def _adjusted(s: ContractState, e: ev.AdjustmentPosted, _: int) -> None:
+    s.adjustments[e.adjustment_id] = e
+    s.unbilled_adjustments.append(e.adjustment_id)
+
+
+def _dispute_opened(s: ContractState, e: ev.DisputeOpened, _: int) -> None:
+    s.disputes[e.dispute_id] = Dispute(e)
+
+
+def _dispute_resolved(s: ContractState, e: ev.DisputeResolved, _: int) -> None:
+    s.disputes[e.dispute_id].resolved = e
+
+
+def _reported(s: ContractState, e: ev.BreachReported, _: int) -> None:
+    s.reported[e.breach_id] = e
+    s.unbilled_breaches.append(e.breach_id)
+
+
+def _breach_resolved(s: ContractState, e: ev.BreachResolved, _: int) -> None:
+    s.breach_resolutions.setdefault(e.breach_id, e)
+
+
+def _paid(s: ContractState, e: ev.PaymentReceived, _: int) -> None:
+    s.payments[e.payment_id] = e
+    s.book.pay(e.payment_id, e.amount_fen, e.received_on, e.command_id)
+
+
+def _credit_refunded(s: ContractState, e: ev.CreditRefunded, _: int) -> None:
+    s.refunds[e.refund_id] = e
+    s.book.refund_credit(e.amount_fen)
+
+
+def _issued(s: ContractState, e: ev.SettlementIssued, position: int) -> None:
+    st = e.statement
+    s.issued[e.period] = Issued(e, position)
+    s.order.append(e.period)
+    for line in st.lines:
+        if line.code == "correction":
+            s.billed[(line.refs["period"], line.refs["line"])] += line.amount_fen
+        elif "period" in line.refs:
+            s.billed[(line.refs["period"], line.code)] += line.amount_fen
+    billed_adj = set(e.billed_adjustments)
+    s.unbilled_adjustments = [a for a in s.unbilled_adjustments if a not in billed_adj]
+    billed_br = set(e.billed_breaches)
+    s.unbilled_breaches = [b for b in s.unbilled_breaches if b not in billed_br]
+    s.book.mark_late_fees_billed(e.billed_late_allocations)
+    s.book.issue(st.statement_no, e.period, e.issued_on, st.due_on, st.total_fen,
+                 st.account.deposit_applied_fen, st.account.closing_fen, e.command_id)
+
+
+_HANDLERS = {
+    ev.TermsAmended: _amended,
+    ev.TrialEnded: _trial,
+    ev.ContractTerminated: _terminated,
+    ev.DepositReceived: _deposit,
+    ev.DepositRefunded: _deposit_refund,
+    ev.AgentTrained: _trained,
+    ev.AgentAssessed: _assessed,
+    ev.AgentWentLive: _live,
+    ev.AgentOffboarded: _offboarded,
+    ev.QaInspected: _inspected,
+    ev.AdjustmentPosted: _adjusted,
+    ev.DisputeOpened: _dispute_opened,
+    ev.DisputeResolved: _dispute_resolved,
+    ev.BreachReported: _reported,
+    ev.BreachResolved: _breach_resolved,
+    ev.PaymentReceived: _paid,
+    ev.CreditRefunded: _credit_refunded,
+    ev.SettlementIssued: _issued,
+}
+
+
+def fold(events: list[tuple[ev.Event, int]]) -> ContractState | None:
+    """Fold a contract stream (event, position) pairs into its state."""
+    state: ContractState | None = None
+    for event, position in events:
+        if state is None:
+            assert isinstance(event, ev.ContractSigned)
+            state = ContractState(event, position)
+            state.version = 1
+            continue
+        state.evolve(event, position)
+    return state

@@ -1,0 +1,36 @@
+"""Money: integer fen, exact rational sums, one rounding rule.
+
+Amounts are summed exactly as ``Fraction`` (a monthly fee over 31 days does not
+end in decimal digits) and rounded once per statement line to the fen, half
+away from zero: 2.5 -> 3, -2.5 -> -3 (SPEC §2, §10). This module is the only
+place money is rounded.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+ZERO = Fraction(0)
+
+
+def exact(rate: Decimal | int) -> Fraction:
+    """A decimal rate as an exact rational."""
+    return Fraction(rate)
+
+
+def round_fen(amount: Fraction | int) -> int:
+    """Round to the fen, half away from zero."""
+    amount = Fraction(amount)
+    magnitude = abs(amount)
+    whole = magnitude.numerator // magnitude.denominator
+    if magnitude - whole >= Fraction(1, 2):
+        whole += 1
+    return whole if amount >= 0 else -whole
+
+
+def yuan(fen: int) -> str:
+    """1234567 -> '12,345.67' (negative keeps its sign)."""
+    sign = "-" if fen < 0 else ""
+    whole, cents = divmod(abs(fen), 100)
+    return f"{sign}{whole:,}.{cents:02d}"

@@ -1,0 +1,1 @@
+"""Read side: billing, statements, balances, journal, breaches."""

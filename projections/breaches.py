@@ -1,0 +1,166 @@
+"""Contract-breach records (SPEC §6), evaluated on a business date.
+
+Pure: (contract state, month loader, ``on``) -> records. Every recorded fact
+counts; only the gates depend on ``on``: a rule about a period applies once
+the period has ended (its last day is before ``on``), ``understaffed_shift``
+once its date is before ``on``, ``late_payment`` once ``due_on`` < ``on``,
+``deposit_late`` once ``service_start`` < ``on``. A ``resolve_breach`` is final.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+from ledger.contract import ContractState
+from ledger.money import ZERO, exact, round_fen
+from ledger.periods import bounds, dates, months_of, next_period
+from projections.activity_lines import MonthLoader, day_shifts, priced_lines, qa_failures
+from schemas.reports import BreachRecord
+
+RULES = ("understaffed_shift", "qa_failures", "slow_response", "late_payment",
+         "deposit_late", "reported")
+ONE_DAY = dt.timedelta(days=1)
+
+
+def periods_until(state: ContractState, day: dt.date) -> list[str]:
+    """The contract's periods from the first one to the one holding ``day``."""
+    out: list[str] = []
+    period = state.first_period
+    while bounds(period)[0] <= day:
+        out.append(period)
+        period = next_period(period)
+    return out
+
+
+def evaluate(state: ContractState, months: MonthLoader, on: dt.date) -> list[BreachRecord]:
+    records: list[BreachRecord] = []
+    last_day = on - ONE_DAY
+    end = state.last_service_day
+    horizon = min(last_day, end) if end is not None else last_day
+    for period in periods_until(state, horizon):
+        records += _understaffed(state, months, period, on)
+        if bounds(period)[1] < on:
+            records += _qa(state, months, period)
+            records += _slow(state, months, period)
+    records += _late_payments(state, on)
+    records += _deposit(state, on)
+    records += _reported(state)
+    resolved = state.breach_resolutions
+    out = []
+    for r in records:
+        resolution = resolved.get(r.breach_id)
+        if resolution is not None:
+            r = BreachRecord(r.breach_id, r.contract_id, r.party, r.rule, r.period, r.on,
+                             r.detail, r.evidence, r.amount_fen, resolution.outcome)
+        out.append(r)
+    return sorted(out, key=lambda r: (r.on, r.breach_id))
+
+
+def _record(state: ContractState, rule: str, key: str, party: str, period: str, on: dt.date,
+            detail: str, evidence: list[str], amount: int, status: str) -> BreachRecord:
+    return BreachRecord(f"{state.contract_id}/{rule}/{key}", state.contract_id, party, rule,
+                        period, on, detail, list(dict.fromkeys(evidence)), amount, status)
+
+
+def _understaffed(state: ContractState, months: MonthLoader, period: str,
+                  on: dt.date) -> list[BreachRecord]:
+    out = []
+    for s in day_shifts(state, months, period, on):
+        if s.missing <= 0:
+            continue
+        fen = state.terms_on(s.day).penalties.understaffing_fen
+        out.append(_record(
+            state, "understaffed_shift", f"{s.day}/{s.code}", "provider", period, s.day,
+            f"{s.code} on {s.day}: planned {s.planned}, billable {s.billable}, missing {s.missing}",
+            [state.signed.command_id, *s.evidence], -s.missing * fen, "open"))
+    return out
+
+
+def _qa(state: ContractState, months: MonthLoader, period: str) -> list[BreachRecord]:
+    failures = qa_failures(state, period, None)
+    _, last = bounds(period)
+    threshold = state.terms_on(last).penalties.qa_breach_failures
+    if len(failures) < threshold:
+        return []
+    penalty = next(c for c in priced_lines(state, months, period, None) if c.code == "qa_penalty")
+    return [_record(
+        state, "qa_failures", period, "provider", period, failures[threshold - 1].date,
+        f"{len(failures)} QA failures in {period} (threshold {threshold})",
+        [q.command_id for q in failures], penalty.amount_fen, "open")]
+
+
+def _slow(state: ContractState, months: MonthLoader, period: str) -> list[BreachRecord]:
+    first, last = bounds(period)
+    sessions, weighted, evidence = 0, ZERO, []
+    for month in months_of(period):
+        for metric in months(month).metrics:
+            if first <= metric.date <= last:
+                sessions += metric.sessions
+                weighted += metric.sessions * exact(metric.avg_first_response_s)
+                evidence.append(metric.command_id)
+    if not sessions:
+        return []
+    mean = weighted / sessions
+    limit = exact(state.terms_on(last).kpi.max_first_response_s)
+    if mean <= limit:
+        return []
+    return [_record(
+        state, "slow_response", period, "provider", period, last,
+        f"session-weighted mean first response {decimal_text(mean)} s > {limit} s over {sessions} sessions",
+        evidence, 0, "open")]
+
+
+def decimal_text(value: Fraction) -> str:
+    """A rational as a decimal with two places, for details only."""
+    hundredths = round_fen(value * 100)
+    return f"{'-' if hundredths < 0 else ''}{abs(hundredths) // 100}.{abs(hundredths) % 100:02d}"
+
+
+def _late_payments(state: ContractState, on: dt.date) -> list[BreachRecord]:
+    out = []
+    for item in state.book.owed:
+        if item.total_fen <= 0 or item.due_on >= on:
+            continue
+        allocations = [a for a in state.book.allocations if a.statement_no == item.statement_no]
+        fees = ZERO
+        for a in allocations:
+            for day in dates(a.due_on + ONE_DAY, a.received_on) if a.days_late else ():
+                fees += a.amount_fen * exact(state.terms_on(day).penalties.late_fee_daily_rate)
+        issued = state.issued[item.period].event
+        evidence = [issued.command_id, *(a.command_id for a in allocations)]
+        if item.outstanding == 0:
+            assert item.paid_on is not None
+            if item.paid_on <= item.due_on:
+                continue
+            detail = (f"statement {item.statement_no} due {item.due_on} "
+                      f"fully paid on {item.paid_on}")
+            status = "remedied"
+        else:
+            detail = (f"statement {item.statement_no} due {item.due_on}: "
+                      f"{item.outstanding} fen unpaid")
+            status = "open"
+        out.append(_record(state, "late_payment", item.statement_no, "merchant", item.period,
+                           item.due_on + ONE_DAY, detail, evidence, round_fen(fees), status))
+    return out
+
+
+def _deposit(state: ContractState, on: dt.date) -> list[BreachRecord]:
+    start = state.service_start
+    required = state.terms_on(start).pricing.deposit_fen
+    if required <= 0 or start >= on or state.deposit_received_by(start) >= required:
+        return []
+    received = sum(d.amount_fen for d in state.deposits)
+    status = "remedied" if received >= required else "open"
+    return [_record(
+        state, "deposit_late", "deposit", "merchant", state.period_of(start), start,
+        f"deposit of {required} fen: {state.deposit_received_by(start)} received by {start}",
+        [state.signed.command_id, *(d.command_id for d in state.deposits)], 0, status)]
+
+
+def _reported(state: ContractState) -> list[BreachRecord]:
+    return [_record(
+        state, "reported", b.breach_id, b.party, state.period_of(b.on), b.on,
+        f"{b.kind}: {b.description}", [b.command_id],
+        b.penalty_fen if b.party == "merchant" else -b.penalty_fen, "open")
+        for b in state.reported.values()]

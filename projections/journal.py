@@ -1,0 +1,114 @@
+"""The double-entry journal (SPEC §7), derived from contract events.
+
+Invariant: the postings of every transaction sum to zero, so the trial
+balance is zero at any date. Signs follow beancount: debits positive.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ledger.contract import ContractState
+from ledger.store import Recorded
+from schemas import events as ev
+from schemas.reports import Posting, Transaction
+
+CODE_ACCOUNTS = {
+    "base": "Income:Service", "special_day": "Income:Service", "fixed_fee": "Income:Service",
+    "extra_shifts": "Income:Service", "commission": "Income:Commission",
+    "late_fee": "Income:LateFees", "qa_penalty": "Expenses:Penalties",
+    "understaffing": "Expenses:Penalties", "adjustment": "Expenses:Credits",
+}
+
+
+def safe(component: str) -> str:
+    """A beancount-safe account component: capitalised, [A-Za-z0-9-] only."""
+    text = re.sub(r"[^A-Za-z0-9-]", "-", component)
+    text = text[:1].upper() + text[1:]
+    if not text or not re.match(r"[A-Z0-9]", text):
+        text = "C" + text
+    return text
+
+
+def line_account(code: str, refs: dict[str, object]) -> str:
+    if code == "correction":
+        return line_account(str(refs["line"]), {})
+    if code == "breach_penalty":
+        return "Income:Penalties" if refs.get("party") == "merchant" else "Expenses:Penalties"
+    return CODE_ACCOUNTS[code]
+
+
+def transactions(records: list[Recorded]) -> list[Transaction]:
+    """Journal transactions of one contract's stream, in log order."""
+    out: list[Transaction] = []
+    for rec in records:
+        e = rec.event
+        cid = e.contract_id
+        receivable = f"Assets:Receivable:{safe(cid)}"
+        deposits = f"Liabilities:Deposits:{safe(cid)}"
+
+        def txn(date: object, narration: str, *postings: tuple[str, int],
+                rec: Recorded = rec, cid: str = cid) -> None:
+            kept = [Posting(a, n) for a, n in postings if n]
+            if kept:
+                out.append(Transaction(date, cid, narration, rec.position,  # type: ignore[arg-type]
+                                       rec.event.command_id, kept))
+
+        if isinstance(e, ev.SettlementIssued):
+            st = e.statement
+            postings: dict[str, int] = {}
+            for line in st.lines:
+                account = line_account(line.code, line.refs)
+                postings[account] = postings.get(account, 0) - line.amount_fen
+            postings["Liabilities:VAT"] = postings.get("Liabilities:VAT", 0) - st.tax_fen
+            txn(e.issued_on, f"statement {st.statement_no}", (receivable, st.total_fen),
+                *sorted(postings.items()))
+            applied = st.account.deposit_applied_fen
+            txn(e.issued_on, f"deposit applied to {st.statement_no}", (deposits, applied),
+                (receivable, -applied))
+        elif isinstance(e, ev.PaymentReceived):
+            txn(e.received_on, f"payment {e.payment_id} ({e.reference})",
+                ("Assets:Bank", e.amount_fen), (receivable, -e.amount_fen))
+        elif isinstance(e, ev.DepositReceived):
+            txn(e.received_on, f"deposit received ({e.reference})",
+                ("Assets:Bank", e.amount_fen), (deposits, -e.amount_fen))
+        elif isinstance(e, ev.DepositRefunded):
+            txn(e.paid_on, f"deposit refunded ({e.reference})",
+                (deposits, e.amount_fen), ("Assets:Bank", -e.amount_fen))
+        elif isinstance(e, ev.CreditRefunded):
+            txn(e.paid_on, f"credit refund {e.refund_id} ({e.reference})",
+                (receivable, e.amount_fen), ("Assets:Bank", -e.amount_fen))
+    return out
+
+
+def accounts(state: ContractState) -> list[str]:
+    cid = safe(state.contract_id)
+    return [f"Assets:Receivable:{cid}", f"Liabilities:Deposits:{cid}"]
+
+
+GLOBAL_ACCOUNTS = ["Assets:Bank", "Liabilities:VAT", "Income:Service", "Income:Commission",
+                   "Income:LateFees", "Income:Penalties", "Expenses:Penalties", "Expenses:Credits"]
+
+
+def beancount(txns: list[Transaction], contract_ids: list[str]) -> str:
+    lines = ['option "title" "Customer-service hosting ledger"',
+             'option "operating_currency" "CNY"', ""]
+    opened = "1970-01-01"
+    names = GLOBAL_ACCOUNTS + [a for cid in contract_ids for a in
+                               (f"Assets:Receivable:{safe(cid)}", f"Liabilities:Deposits:{safe(cid)}")]
+    lines += [f"{opened} open {name} CNY" for name in names]
+    lines.append("")
+    for t in txns:
+        narration = t.narration.replace('"', "'")
+        lines.append(f'{t.date} * "{narration}"')
+        lines.append(f'  position: "{t.position}"')
+        lines.append(f'  command_id: "{t.command_id}"')
+        for p in t.postings:
+            lines.append(f"  {p.account}  {_yuan(p.amount_fen)} CNY")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _yuan(fen: int) -> str:
+    sign = "-" if fen < 0 else ""
+    return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}"

@@ -1,0 +1,79 @@
+"""Loading contract and month states for reports, optionally as of a time.
+
+``as_of`` (RFC 3339) keeps only events recorded at or before it: what the
+ledger knew then. ``before`` (a log position) keeps only events written
+before it: what the ledger knew when an event was written (used to reproduce
+and explain issued statements).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ledger.activity import MonthActivity, activity_stream, contract_stream
+from ledger.contract import ContractState
+from ledger.store import Recorded, Store
+from schemas import events as ev
+
+
+def parse_as_of(text: str) -> str:
+    """Normalise an RFC 3339 timestamp to the stored form (UTC, microseconds, Z)."""
+    moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass
+class View:
+    """A filtered view of the log: everything, as of a time, or before a position."""
+
+    store: Store
+    as_of: str | None = None
+    before: int | None = None
+    _months: dict[tuple[str, str], MonthActivity] = field(default_factory=dict)
+
+    def keep(self, rec: Recorded) -> bool:
+        if self.before is not None and rec.position >= self.before:
+            return False
+        return self.as_of is None or rec.event.recorded_at <= self.as_of
+
+    def records(self, stream: str) -> list[Recorded]:
+        return [r for r in self.store.stream(stream) if self.keep(r)]
+
+    def contract(self, contract_id: str) -> ContractState | None:
+        state: ContractState | None = None
+        for rec in self.records(contract_stream(contract_id)):
+            if state is None:
+                assert isinstance(rec.event, ev.ContractSigned)
+                state = ContractState(rec.event, rec.position)
+                state.version = 1
+            else:
+                state.evolve(rec.event, rec.position)
+        return state
+
+    def month(self, contract_id: str, month: str) -> MonthActivity:
+        key = (contract_id, month)
+        if key not in self._months:
+            activity = MonthActivity(month)
+            for rec in self.records(activity_stream(contract_id, month)):
+                activity.evolve(rec.event)
+            self._months[key] = activity
+        return self._months[key]
+
+    def loader(self, contract_id: str) -> Callable[[str], MonthActivity]:
+        return lambda month: self.month(contract_id, month)
+
+    def contract_ids(self) -> list[str]:
+        return [s.split(":", 1)[1] for s in self.store.streams_with_prefix("contract:")]
+
+    def contracts(self, only: str | None = None) -> list[ContractState]:
+        ids = [only] if only else self.contract_ids()
+        out = []
+        for cid in ids:
+            state = self.contract(cid)
+            if state is not None:
+                out.append(state)
+        return out

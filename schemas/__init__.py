@@ -1,0 +1,1 @@
+"""msgspec schemas: commands in, events stored, reports out."""

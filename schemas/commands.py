@@ -1,0 +1,228 @@
+"""Inbound commands (SPEC §3): one strict Struct per type, one tagged union.
+
+Every command carries ``type`` (the tag) and ``id`` (the caller's command id).
+Unknown fields are rejected; money is integer fen; rates are decimal strings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from msgspec import Struct, field
+
+from schemas.terms import Strict, Terms
+from schemas.types import Count, Fen, Id, Name, NonNegFen, Period, PosCount, PosFen, Score, Seconds, Text
+
+LINE_CODES = (
+    "base", "special_day", "commission", "fixed_fee", "extra_shifts", "understaffing",
+    "qa_penalty", "late_fee", "adjustment", "breach_penalty", "correction",
+)
+LineCode = Literal[
+    "base", "special_day", "commission", "fixed_fee", "extra_shifts", "understaffing",
+    "qa_penalty", "late_fee", "adjustment", "breach_penalty", "correction",
+]
+
+
+class Command(Strict, tag_field="type", kw_only=True):
+    id: Id
+
+
+class Merchant(Strict):
+    id: Id
+    name: Name
+    platform: Name
+
+
+class RefersTo(Strict):
+    period: Period
+    line: LineCode
+
+
+class SignContract(Command, tag="sign_contract"):
+    contract_id: Id
+    merchant: Merchant
+    signed_on: dt.date
+    service_start: dt.date
+    terms: Terms
+    trial_end: dt.date | None = None
+    term_end: dt.date | None = None
+
+
+class AmendTerms(Command, tag="amend_terms"):
+    contract_id: Id
+    effective_from: dt.date
+    terms: dict[str, Any]
+
+
+class EndTrial(Command, tag="end_trial"):
+    contract_id: Id
+    on: dt.date
+    outcome: Literal["converted", "not_converted"]
+
+
+class TerminateContract(Command, tag="terminate_contract"):
+    contract_id: Id
+    last_day: dt.date
+    initiated_by: Literal["merchant", "provider"]
+    reason: Text
+
+
+class RecordDeposit(Command, tag="record_deposit"):
+    contract_id: Id
+    amount_fen: PosFen
+    received_on: dt.date
+    reference: Text
+
+
+class RefundDeposit(Command, tag="refund_deposit"):
+    contract_id: Id
+    amount_fen: PosFen
+    paid_on: dt.date
+    reference: Text
+
+
+class TrainAgent(Command, tag="train_agent"):
+    contract_id: Id
+    agent_id: Id
+    name: Name
+    completed_on: dt.date
+    topics: list[Text]
+
+
+class AssessAgent(Command, tag="assess_agent"):
+    contract_id: Id
+    agent_id: Id
+    on: dt.date
+    passed: bool
+    score: Score
+
+
+class AgentLive(Command, tag="agent_live"):
+    contract_id: Id
+    agent_id: Id
+    from_: dt.date = field(name="from")
+
+
+class OffboardAgent(Command, tag="offboard_agent"):
+    contract_id: Id
+    agent_id: Id
+    last_day: dt.date
+
+
+class RecordShift(Command, tag="record_shift"):
+    contract_id: Id
+    agent_id: Id
+    date: dt.date
+    shift: Id
+
+
+class RetractShift(Command, tag="retract_shift"):
+    contract_id: Id
+    agent_id: Id
+    date: dt.date
+    shift: Id
+    reason: Text
+
+
+class RecordSales(Command, tag="record_sales"):
+    contract_id: Id
+    agent_id: Id
+    date: dt.date
+    sales_fen: NonNegFen
+    orders: Count
+
+
+class RecordServiceMetrics(Command, tag="record_service_metrics"):
+    contract_id: Id
+    agent_id: Id
+    date: dt.date
+    sessions: PosCount
+    avg_first_response_s: Seconds
+
+
+class RecordQaInspection(Command, tag="record_qa_inspection"):
+    contract_id: Id
+    inspection_id: Id
+    agent_id: Id
+    date: dt.date
+    score: Score
+    sampled_sessions: Count
+
+
+class PostAdjustment(Command, tag="post_adjustment"):
+    contract_id: Id
+    adjustment_id: Id
+    amount_fen: Fen
+    reason: Text
+    refers_to: RefersTo | None = None
+
+
+class OpenDispute(Command, tag="open_dispute"):
+    contract_id: Id
+    dispute_id: Id
+    period: Period
+    line: LineCode
+    claim_fen: Fen
+    opened_on: dt.date
+    note: Text
+
+
+class ResolveDispute(Command, tag="resolve_dispute"):
+    dispute_id: Id
+    resolved_on: dt.date
+    outcome: Literal["upheld", "rejected"]
+    note: Text
+    adjustment_fen: Fen | None = None
+
+
+class ReportBreach(Command, tag="report_breach"):
+    contract_id: Id
+    breach_id: Id
+    party: Literal["provider", "merchant"]
+    kind: Name
+    on: dt.date
+    description: Text
+    penalty_fen: NonNegFen
+
+
+class IssueSettlement(Command, tag="issue_settlement"):
+    contract_id: Id
+    period: Period
+    issued_on: dt.date
+
+
+class RecordPayment(Command, tag="record_payment"):
+    contract_id: Id
+    payment_id: Id
+    amount_fen: PosFen
+    received_on: dt.date
+    reference: Text
+
+
+class RefundCredit(Command, tag="refund_credit"):
+    contract_id: Id
+    refund_id: Id
+    amount_fen: PosFen
+    paid_on: dt.date
+    reference: Text
+
+
+class ResolveBreach(Command, tag="resolve_breach"):
+    breach_id: Id
+    outcome: Literal["remedied", "waived"]
+    on: dt.date
+    note: Text
+
+
+AnyCommand = (
+    SignContract | AmendTerms | EndTrial | TerminateContract | RecordDeposit | RefundDeposit
+    | TrainAgent | AssessAgent | AgentLive | OffboardAgent | RecordShift | RetractShift
+    | RecordSales | RecordServiceMetrics | RecordQaInspection | PostAdjustment | OpenDispute
+    | ResolveDispute | ReportBreach | IssueSettlement | RecordPayment | RefundCredit
+    | ResolveBreach
+)
+
+COMMAND_TYPES: tuple[str, ...] = tuple(
+    c.__struct_config__.tag for c in AnyCommand.__args__  # type: ignore[attr-defined]
+)

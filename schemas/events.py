@@ -1,0 +1,205 @@
+"""Stored events: the persisted contract of the ledger.
+
+Names are past tense. The topic stored with each event is the class name
+alone (``TOPICS``), never a module path, so moving this module cannot break an
+old log; a renamed class must keep its old name in ``TOPICS``. New fields must
+get defaults so that old events still decode.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from msgspec import Struct, field
+
+from schemas.commands import Merchant, RefersTo
+from schemas.reports import Statement
+from schemas.terms import Terms
+from schemas.types import Multiplier, Score, Seconds  # noqa: F401  (decoded via hooks)
+
+
+class Event(Struct, frozen=True, kw_only=True):
+    contract_id: str
+    command_id: str
+    recorded_at: str  # RFC 3339 UTC, when the ledger accepted the command
+
+
+class ContractSigned(Event, frozen=True):
+    merchant: Merchant
+    signed_on: dt.date
+    service_start: dt.date
+    terms: Terms
+    trial_end: dt.date | None = None
+    term_end: dt.date | None = None
+
+
+class TermsAmended(Event, frozen=True):
+    effective_from: dt.date
+    changes: dict[str, Any]
+
+
+class TrialEnded(Event, frozen=True):
+    on: dt.date
+    outcome: str
+
+
+class ContractTerminated(Event, frozen=True):
+    last_day: dt.date
+    initiated_by: str
+    reason: str
+
+
+class DepositReceived(Event, frozen=True):
+    amount_fen: int
+    received_on: dt.date
+    reference: str
+
+
+class DepositRefunded(Event, frozen=True):
+    amount_fen: int
+    paid_on: dt.date
+    reference: str
+
+
+class AgentTrained(Event, frozen=True):
+    agent_id: str
+    name: str
+    completed_on: dt.date
+    topics: list[str]
+
+
+class AgentAssessed(Event, frozen=True):
+    agent_id: str
+    on: dt.date
+    passed: bool
+    score: Score
+
+
+class AgentWentLive(Event, frozen=True):
+    agent_id: str
+    from_: dt.date = field(name="from")
+
+
+class AgentOffboarded(Event, frozen=True):
+    agent_id: str
+    last_day: dt.date
+
+
+class ShiftRecorded(Event, frozen=True):
+    agent_id: str
+    date: dt.date
+    shift: str
+
+
+class ShiftRetracted(Event, frozen=True):
+    agent_id: str
+    date: dt.date
+    shift: str
+    reason: str
+
+
+class SalesRecorded(Event, frozen=True):
+    agent_id: str
+    date: dt.date
+    sales_fen: int
+    orders: int
+
+
+class ServiceMetricsRecorded(Event, frozen=True):
+    agent_id: str
+    date: dt.date
+    sessions: int
+    avg_first_response_s: Seconds
+
+
+class QaInspected(Event, frozen=True):
+    inspection_id: str
+    agent_id: str
+    date: dt.date
+    score: Score
+    sampled_sessions: int
+
+
+class AdjustmentPosted(Event, frozen=True):
+    adjustment_id: str
+    amount_fen: int
+    reason: str
+    refers_to: RefersTo | None = None
+    dispute_id: str | None = None
+
+
+class DisputeOpened(Event, frozen=True):
+    dispute_id: str
+    period: str
+    line: str
+    claim_fen: int
+    opened_on: dt.date
+    note: str
+
+
+class DisputeResolved(Event, frozen=True):
+    dispute_id: str
+    resolved_on: dt.date
+    outcome: str
+    note: str
+    adjustment_fen: int | None = None
+
+
+class DisputeRegistered(Event, frozen=True):
+    """The global claim of a dispute id (stream ``dispute:<id>``)."""
+
+    dispute_id: str
+
+
+class BreachReported(Event, frozen=True):
+    breach_id: str
+    party: str
+    kind: str
+    on: dt.date
+    description: str
+    penalty_fen: int
+
+
+class BreachResolved(Event, frozen=True):
+    breach_id: str  # the record id as listed by ``ledger breaches``
+    outcome: str
+    on: dt.date
+    note: str
+
+
+class PaymentReceived(Event, frozen=True):
+    payment_id: str
+    amount_fen: int
+    received_on: dt.date
+    reference: str
+
+
+class CreditRefunded(Event, frozen=True):
+    refund_id: str
+    amount_fen: int
+    paid_on: dt.date
+    reference: str
+
+
+class SettlementIssued(Event, frozen=True):
+    """The frozen statement: no later fact or code change alters it."""
+
+    period: str
+    issued_on: dt.date
+    statement: Statement
+    final: bool = False
+    billed_adjustments: list[str] = field(default_factory=list)
+    billed_breaches: list[str] = field(default_factory=list)
+    billed_late_allocations: list[int] = field(default_factory=list)
+
+
+EVENT_TYPES: tuple[type[Event], ...] = (
+    ContractSigned, TermsAmended, TrialEnded, ContractTerminated, DepositReceived,
+    DepositRefunded, AgentTrained, AgentAssessed, AgentWentLive, AgentOffboarded,
+    ShiftRecorded, ShiftRetracted, SalesRecorded, ServiceMetricsRecorded, QaInspected,
+    AdjustmentPosted, DisputeOpened, DisputeResolved, DisputeRegistered, BreachReported,
+    BreachResolved, PaymentReceived, CreditRefunded, SettlementIssued,
+)
+
+TOPICS: dict[str, type[Event]] = {cls.__name__: cls for cls in EVENT_TYPES}

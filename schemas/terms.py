@@ -1,0 +1,81 @@
+"""Contract terms (SPEC §3 ``terms``): the full, validated shape."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from msgspec import Meta, Struct, field
+
+from schemas.types import Count, Id, Multiplier, NonNegFen, Rate, Score, Seconds, Clock
+
+Weekday = Annotated[int, Meta(ge=1, le=7)]
+
+
+class Strict(Struct, forbid_unknown_fields=True, frozen=True):
+    """Base of every inbound shape: unknown fields are errors."""
+
+
+class ShiftPlan(Strict):
+    code: Id
+    start: Clock
+    end: Clock
+    agents: Count
+
+
+class SpecialDay(Strict):
+    date: dt.date
+    kind: Annotated[str, Meta(min_length=1)]
+    agents: dict[Id, Count]
+    label: str | None = None
+    multiplier: Multiplier = field(default_factory=lambda: Multiplier("1"))
+
+
+class Staffing(Strict):
+    shifts: list[ShiftPlan]
+    weekdays: list[Weekday] = field(default_factory=lambda: [1, 2, 3, 4, 5, 6, 7])
+    special_days: list[SpecialDay] = field(default_factory=list)
+
+
+class BasePlusCommission(Strict, tag="base_plus_commission", tag_field="model"):
+    shift_rate_fen: NonNegFen
+    commission_rate: Rate
+    deposit_fen: NonNegFen = 0
+
+
+class FixedFee(Strict, tag="fixed_fee", tag_field="model"):
+    monthly_fee_fen: NonNegFen
+    billing: Literal["prepaid", "postpaid"]
+    extra_shift_fen: NonNegFen
+    deposit_fen: NonNegFen = 0
+
+
+class Kpi(Strict):
+    min_qa_score: Score
+    max_first_response_s: Seconds
+
+
+class Penalties(Strict):
+    qa_failure_fen: NonNegFen
+    qa_cap_rate: Rate
+    qa_breach_failures: Annotated[int, Meta(ge=1, le=10**6)]
+    understaffing_fen: NonNegFen
+    late_fee_daily_rate: Rate
+
+
+class Terms(Strict):
+    settlement_cycle: Literal["monthly", "quarterly"]
+    payment_due_days: Annotated[int, Meta(ge=0, le=3650)]
+    tax_rate: Rate
+    pricing: BasePlusCommission | FixedFee
+    staffing: Staffing
+    kpi: Kpi
+    penalties: Penalties
+
+    @property
+    def deposit_fen(self) -> int:
+        return self.pricing.deposit_fen
+
+    @property
+    def fixed(self) -> bool:
+        return isinstance(self.pricing, FixedFee)
