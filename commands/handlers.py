@@ -112,7 +112,7 @@ def amend_terms(ws: Workspace, c: C.AmendTerms, m: Meta) -> Emitted:
     state = contract_of(ws, c.contract_id)
     last = state.last_service_day
     if state.ended_by_decision and last is not None and c.effective_from > last:
-        raise E.ContractEndedError(f"contract {c.contract_id} ended on {last}", "effective_from")
+        raise E.ContractEndedError(f"contract {c.contract_id} ended on {last}", "contract_id")
     immutable = changed_immutable(state.terms, c.terms)
     if immutable is not None:
         raise E.ImmutableTermError(f"{immutable} cannot be amended", f"terms.{immutable}")
@@ -199,7 +199,7 @@ def agent_live(ws: Workspace, c: C.AgentLive, m: Meta) -> Emitted:
     for first, last in agent.spans:
         if last is None or c.from_ <= last:
             raise E.AgentAlreadyLiveError(
-                f"agent {c.agent_id} is live from {first} to {last or 'open'}", "from")
+                f"agent {c.agent_id} is live from {first} to {last or 'open'}", "agent_id")
     return [on_contract(c.contract_id, ev.AgentWentLive(
         contract_id=c.contract_id, agent_id=c.agent_id, from_=c.from_, **m))]
 

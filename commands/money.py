@@ -134,7 +134,8 @@ def resolve_breach(ws: Workspace, c: C.ResolveBreach, m: Meta) -> Emitted:
     state = ws.contract(contract_id) if contract_id else None
     if state is None or contract_id is None:
         raise E.UnknownBreachError(f"breach {c.breach_id} is not known", "breach_id")
-    records = {r.breach_id: r for r in evaluate(state, ws.month, c.on + dt.timedelta(days=1))}
+    loader = lambda month: ws.month(state.contract_id, month)  # noqa: E731
+    records = {r.breach_id: r for r in evaluate(state, loader, c.on + dt.timedelta(days=1))}
     record = records.get(c.breach_id)
     if record is None:
         raise E.UnknownBreachError(f"breach {c.breach_id} is not known", "breach_id")
