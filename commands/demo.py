@@ -8,14 +8,16 @@ from typing import Any
 
 
 def run_demo(store: Any, args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    import msgspec
+
+    from commands import render
     from commands.cli import EXIT_OK
     from commands.demo_data import demo_lines
     from commands.intake import Intake
     from commands.reports import breaches, statements
-    from commands import render
     from projections.readmodel import catch_up
-    import datetime as dt
-    import msgspec
 
     results = list(Intake(store).submit(line.encode() for line in demo_lines()))
     catch_up(store)

@@ -13,11 +13,12 @@ from typing import Any
 
 import msgspec
 
+from commands.validation import schema_error
 from ledger import errors as E
 from ledger.activity import activity_stream, contract_stream
 from ledger.contract import ContractState
-from ledger.periods import bounds, month_of
-from ledger.terms import changed_immutable
+from ledger.periods import bounds, matches_cycle, month_of
+from ledger.terms import TermsTimeline, changed_immutable
 from ledger.workspace import Workspace
 from schemas import commands as C
 from schemas import events as ev
@@ -119,10 +120,7 @@ def amend_terms(ws: Workspace, c: C.AmendTerms, m: Meta) -> Emitted:
     try:
         state.timeline.try_amend(c.effective_from, c.terms)
     except msgspec.ValidationError as exc:
-        from commands.intake import schema_error
-
-        error = schema_error(str(exc), prefix="terms")
-        raise error from None
+        raise schema_error(str(exc), prefix="terms") from None
     for terms in _segments_from(state, c.effective_from, c.terms):
         check_plan(terms, "terms")
     changes = msgspec.to_builtins(c.terms, enc_hook=str)
@@ -131,8 +129,6 @@ def amend_terms(ws: Workspace, c: C.AmendTerms, m: Meta) -> Emitted:
 
 
 def _segments_from(state: ContractState, day: dt.date, changes: dict[str, Any]) -> list[Any]:
-    from ledger.terms import TermsTimeline
-
     probe = TermsTimeline(state.timeline.signed)
     for effective_from, _, old in state.timeline.amendments:
         probe.amend(effective_from, old)
@@ -286,8 +282,6 @@ def record_qa_inspection(ws: Workspace, c: C.RecordQaInspection, m: Meta) -> Emi
 
 
 def period_matches(state: ContractState, period: str, field: str) -> None:
-    from ledger.periods import matches_cycle
-
     if not matches_cycle(period, state.cycle):
         raise E.InvalidValueError(
             f"{period} is not a {state.cycle} period of contract {state.contract_id}", field)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from eventsourcing.persistence import IntegrityError
 import commands.money  # noqa: F401  (registers the money handlers)
 from commands.handlers import HANDLERS
 from commands.log import CommandLog
+from commands.validation import schema_error, typed_error
 from ledger import errors as E
 from ledger.store import Store
 from ledger.workspace import Workspace
@@ -38,6 +38,9 @@ RETRIES = 50
 
 _PARSER = msgspec.json.Decoder(float_hook=Decimal)
 _CANONICAL = msgspec.json.Encoder(order="sorted", decimal_format="number")
+
+
+Row = tuple[str, str, str]  # command id, body hash, recorded at
 
 
 @dataclass
@@ -55,50 +58,11 @@ class Result:
         return out
 
 
+Decided = list[tuple[Result, float]]
+
+
 def _error(code: str, message: str, field: str | None) -> dict[str, Any]:
     return {"code": code, "message": message, "field": field}
-
-
-_MISSING = re.compile(r"Object missing required field `([^`]+)`")
-_UNKNOWN = re.compile(r"Object contains unknown field `([^`]+)`")
-_AT = re.compile(r" - at `\$(.*)`$")
-
-
-def schema_error(message: str, prefix: str = "") -> E.LedgerError:
-    """Turn a msgspec validation message into a coded error with a field path."""
-    at = _AT.search(message)
-    path = at.group(1) if at else ""
-    text = message[: at.start()] if at else message
-    path = path.replace("[...]", "")
-
-    def join(*parts: str) -> str:
-        full = ".".join(p.strip(".") for p in (prefix, *parts) if p.strip("."))
-        return full.replace(".[", "[")
-
-    if m := _MISSING.search(text):
-        return E.MissingFieldError(text, join(path, m.group(1)))
-    if m := _UNKNOWN.search(text):
-        return _Unknown(text, join(path, m.group(1)))
-    field = join(path)
-    if field == "type" and text.startswith("Invalid value"):
-        return _typed("unknown_type", text, "type")
-    if text.startswith("Expected `") and ", got `" in text:
-        return _typed("invalid_type", text, field)
-    if re.match(r"Expected `(int|float|number|array|object)` (>=|<=|>|<)", text) or (
-        text.startswith("out of range")
-    ):
-        return E.OutOfRangeError(text, field)
-    return E.InvalidValueError(text, field)
-
-
-class _Unknown(E.LedgerError):
-    code = "unknown_field"
-
-
-def _typed(code: str, text: str, field: str) -> E.LedgerError:
-    error = E.LedgerError(text, field)
-    error.code = code
-    return error
 
 
 def _money_hint(error: E.LedgerError) -> None:
@@ -111,14 +75,14 @@ def _parse(line: bytes) -> tuple[Any, dict[str, Any] | None, str | None, E.Ledge
     try:
         obj = _PARSER.decode(line)
     except msgspec.DecodeError as exc:
-        return None, None, None, _typed("invalid_json", f"not JSON: {exc}", None)
+        return None, None, None, typed_error("invalid_json", f"not JSON: {exc}", None)
     if not isinstance(obj, dict):
-        return None, None, None, _typed("invalid_json", "a command must be a JSON object", None)
+        return None, None, None, typed_error("invalid_json", "a command must be a JSON object", None)
     cid = obj.get("id")
     if "id" not in obj:
         return None, obj, None, E.MissingFieldError("Object missing required field `id`", "id")
     if not isinstance(cid, str):
-        return cid, obj, None, _typed("invalid_type", "id must be a string", "id")
+        return cid, obj, None, typed_error("invalid_type", "id must be a string", "id")
     if not cid:
         return cid, obj, None, E.InvalidValueError("id must not be empty", "id")
     body_hash = hashlib.sha256(_CANONICAL.encode(obj)).hexdigest()
@@ -170,10 +134,10 @@ class Intake:
             return [r for r, _ in results]
         raise RuntimeError("gave up after repeated write conflicts with other writers")
 
-    def _decide(self, parsed: list[Any], known: dict[str, str]) -> tuple[list[tuple[Result, float]], list[tuple[str, str, str]]]:
+    def _decide(self, parsed: list[Any], known: dict[str, str]) -> tuple[Decided, list[Row]]:
         recorded_at = _now()
-        results: list[tuple[Result, float]] = []
-        rows: list[tuple[str, str, str]] = []
+        results: Decided = []
+        rows: list[Row] = []
         batch_ids: dict[str, str] = {}
         for cid, obj, body_hash, error in parsed:
             started = time.perf_counter()

@@ -6,13 +6,19 @@ from __future__ import annotations
 import datetime as dt
 
 from commands.handlers import (
-    Emitted, Meta, contract_of, handles, on_contract, period_matches,
+    Emitted,
+    Meta,
+    contract_of,
+    handles,
+    on_contract,
+    period_matches,
 )
 from ledger import errors as E
 from ledger.activity import dispute_stream
 from ledger.periods import bounds
 from ledger.workspace import Workspace
 from projections.billing import draft
+from projections.breaches import RULES, evaluate
 from schemas import commands as C
 from schemas import events as ev
 
@@ -128,8 +134,6 @@ def report_breach(ws: Workspace, c: C.ReportBreach, m: Meta) -> Emitted:
 
 @handles(C.ResolveBreach)
 def resolve_breach(ws: Workspace, c: C.ResolveBreach, m: Meta) -> Emitted:
-    from projections.breaches import RULES, evaluate
-
     contract_id = split_breach_id(c.breach_id, RULES)
     state = ws.contract(contract_id) if contract_id else None
     if state is None or contract_id is None:

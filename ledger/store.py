@@ -28,6 +28,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
+from psycopg.sql import SQL
 
 from schemas.events import TOPICS, Event
 from schemas.types import enc_hook, stored_dec_hook
@@ -142,8 +143,6 @@ class SqliteLedgerRecorder(SQLiteApplicationRecorder):
 
 class PostgresLedgerRecorder(PostgresApplicationRecorder):
     def __init__(self, datastore: Any, events_table_name: str = EVENTS_TABLE) -> None:
-        from psycopg.sql import SQL
-
         super().__init__(datastore, events_table_name=EVENTS_TABLE)
         self.sql_create_statements.append(
             SQL(

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
+import msgspec
+
 from ledger.contract import ContractState
 from ledger.money import ZERO, exact, round_fen
 from ledger.periods import bounds, dates, months_of, next_period
@@ -50,10 +52,7 @@ def evaluate(state: ContractState, months: MonthLoader, on: dt.date) -> list[Bre
     out = []
     for r in records:
         resolution = resolved.get(r.breach_id)
-        if resolution is not None:
-            r = BreachRecord(r.breach_id, r.contract_id, r.party, r.rule, r.period, r.on,
-                             r.detail, r.evidence, r.amount_fen, resolution.outcome)
-        out.append(r)
+        out.append(r if resolution is None else msgspec.structs.replace(r, status=resolution.outcome))
     return sorted(out, key=lambda r: (r.on, r.breach_id))
 
 

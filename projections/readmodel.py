@@ -15,6 +15,7 @@ import hashlib
 from typing import Any
 
 import msgspec
+from rich.progress import Progress
 
 from ledger import audit
 from ledger.activity import contract_stream
@@ -152,8 +153,6 @@ def _compare(stored: Any, again: Any) -> list[dict[str, Any]]:
 def _progress(enabled: bool, total: int) -> Any:
     if not enabled:
         return lambda n, done=False: None
-    from rich.progress import Progress
-
     bar = Progress(transient=True)
     task = bar.add_task("checking statements", total=total)
     bar.start()

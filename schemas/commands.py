@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from msgspec import Struct, field
+from msgspec import field
 
 from schemas.terms import Strict, Terms
 from schemas.types import Count, Fen, Id, Name, NonNegFen, Period, PosCount, PosFen, Score, Seconds, Text

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from msgspec import Meta, Struct, field
 
-from schemas.types import Count, Id, Multiplier, NonNegFen, Rate, Score, Seconds, Clock
+from schemas.types import Clock, Count, Id, Multiplier, NonNegFen, Rate, Score, Seconds
 
 Weekday = Annotated[int, Meta(ge=1, le=7)]
 
