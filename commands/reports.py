@@ -158,8 +158,9 @@ def journal(store: Store, as_of: str | None) -> tuple[list[Transaction], list[st
     return txns, ids
 
 
-def to_plain(obj: Any) -> Any:
-    return msgspec.to_builtins(obj, enc_hook=str)
+def to_plain(obj: Any) -> dict[str, Any]:
+    plain: dict[str, Any] = msgspec.to_builtins(obj, enc_hook=str)
+    return plain
 
 
 def is_event(obj: object) -> bool:

@@ -46,7 +46,7 @@ class _Unknown(E.LedgerError):
     code = "unknown_field"
 
 
-def typed_error(code: str, text: str, field: str) -> E.LedgerError:
+def typed_error(code: str, text: str, field: str | None) -> E.LedgerError:
     error = E.LedgerError(text, field)
     error.code = code
     return error

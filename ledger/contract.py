@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from ledger.account import AccountBook
 from ledger.periods import bounds, next_period, period_of
@@ -174,7 +175,7 @@ class ContractState:
     def evolve(self, event: ev.Event, position: int) -> None:
         self.version += 1
         self.last_position = position
-        handler = _HANDLERS.get(type(event))
+        handler: Any = _HANDLERS.get(type(event))
         if handler is not None:
             handler(self, event, position)
 

@@ -28,7 +28,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
-from psycopg.sql import SQL
+from psycopg.sql import SQL, Composed
 
 from schemas.events import TOPICS, Event
 from schemas.types import enc_hook, stored_dec_hook
@@ -144,33 +144,21 @@ class SqliteLedgerRecorder(SQLiteApplicationRecorder):
 class PostgresLedgerRecorder(PostgresApplicationRecorder):
     def __init__(self, datastore: Any, events_table_name: str = EVENTS_TABLE) -> None:
         super().__init__(datastore, events_table_name=EVENTS_TABLE)
-        self.sql_create_statements.append(
-            SQL(
-                f"CREATE TABLE IF NOT EXISTS {COMMANDS_TABLE} ("
-                "command_id TEXT PRIMARY KEY, body_hash TEXT NOT NULL, recorded_at TEXT NOT NULL)"
-            )
-        )
-        self.sql_create_statements.append(
-            SQL(
-                "CREATE OR REPLACE FUNCTION ledger_refuse_edit() RETURNS trigger "
-                "LANGUAGE plpgsql AS $$ BEGIN "
-                "RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP; "
-                "END $$"
-            )
-        )
+        statements = [
+            f"CREATE TABLE IF NOT EXISTS {COMMANDS_TABLE} ("
+            "command_id TEXT PRIMARY KEY, body_hash TEXT NOT NULL, recorded_at TEXT NOT NULL)",
+            "CREATE OR REPLACE FUNCTION ledger_refuse_edit() RETURNS trigger "
+            "LANGUAGE plpgsql AS $$ BEGIN "
+            "RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP; END $$",
+        ]
         for table in (EVENTS_TABLE, COMMANDS_TABLE):
-            self.sql_create_statements.append(
-                SQL(
-                    f"CREATE OR REPLACE TRIGGER {table}_refuse_edit BEFORE UPDATE OR DELETE "
-                    f"ON {table} FOR EACH ROW EXECUTE FUNCTION ledger_refuse_edit()"
-                )
-            )
-            self.sql_create_statements.append(
-                SQL(
-                    f"CREATE OR REPLACE TRIGGER {table}_refuse_truncate BEFORE TRUNCATE "
-                    f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_edit()"
-                )
-            )
+            statements += [
+                f"CREATE OR REPLACE TRIGGER {table}_refuse_edit BEFORE UPDATE OR DELETE "
+                f"ON {table} FOR EACH ROW EXECUTE FUNCTION ledger_refuse_edit()",
+                f"CREATE OR REPLACE TRIGGER {table}_refuse_truncate BEFORE TRUNCATE "
+                f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_edit()",
+            ]
+        self.sql_create_statements += [Composed([SQL(text)]) for text in statements]
 
     def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
         commands = kwargs.get("commands") or ()
@@ -261,7 +249,8 @@ class Store:
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self.cursor() as c:
             c.execute(sql, params)
-            return c.fetchall()
+            rows: list[tuple[Any, ...]] = c.fetchall()
+            return rows
 
     # -- reading -----------------------------------------------------------
     def stream(self, stream_id: str) -> list[Recorded]:

@@ -24,22 +24,22 @@ LineCode = Literal[
 ]
 
 
-class Command(Strict, tag_field="type", kw_only=True):
+class Command(Strict, tag_field="type", kw_only=True, frozen=True):
     id: Id
 
 
-class Merchant(Strict):
+class Merchant(Strict, frozen=True):
     id: Id
     name: Name
     platform: Name
 
 
-class RefersTo(Strict):
+class RefersTo(Strict, frozen=True):
     period: Period
     line: LineCode
 
 
-class SignContract(Command, tag="sign_contract"):
+class SignContract(Command, tag="sign_contract", frozen=True):
     contract_id: Id
     merchant: Merchant
     signed_on: dt.date
@@ -49,40 +49,40 @@ class SignContract(Command, tag="sign_contract"):
     term_end: dt.date | None = None
 
 
-class AmendTerms(Command, tag="amend_terms"):
+class AmendTerms(Command, tag="amend_terms", frozen=True):
     contract_id: Id
     effective_from: dt.date
     terms: dict[str, Any]
 
 
-class EndTrial(Command, tag="end_trial"):
+class EndTrial(Command, tag="end_trial", frozen=True):
     contract_id: Id
     on: dt.date
     outcome: Literal["converted", "not_converted"]
 
 
-class TerminateContract(Command, tag="terminate_contract"):
+class TerminateContract(Command, tag="terminate_contract", frozen=True):
     contract_id: Id
     last_day: dt.date
     initiated_by: Literal["merchant", "provider"]
     reason: Text
 
 
-class RecordDeposit(Command, tag="record_deposit"):
+class RecordDeposit(Command, tag="record_deposit", frozen=True):
     contract_id: Id
     amount_fen: PosFen
     received_on: dt.date
     reference: Text
 
 
-class RefundDeposit(Command, tag="refund_deposit"):
+class RefundDeposit(Command, tag="refund_deposit", frozen=True):
     contract_id: Id
     amount_fen: PosFen
     paid_on: dt.date
     reference: Text
 
 
-class TrainAgent(Command, tag="train_agent"):
+class TrainAgent(Command, tag="train_agent", frozen=True):
     contract_id: Id
     agent_id: Id
     name: Name
@@ -90,7 +90,7 @@ class TrainAgent(Command, tag="train_agent"):
     topics: list[Text]
 
 
-class AssessAgent(Command, tag="assess_agent"):
+class AssessAgent(Command, tag="assess_agent", frozen=True):
     contract_id: Id
     agent_id: Id
     on: dt.date
@@ -98,26 +98,26 @@ class AssessAgent(Command, tag="assess_agent"):
     score: Score
 
 
-class AgentLive(Command, tag="agent_live"):
+class AgentLive(Command, tag="agent_live", frozen=True):
     contract_id: Id
     agent_id: Id
     from_: dt.date = field(name="from")
 
 
-class OffboardAgent(Command, tag="offboard_agent"):
+class OffboardAgent(Command, tag="offboard_agent", frozen=True):
     contract_id: Id
     agent_id: Id
     last_day: dt.date
 
 
-class RecordShift(Command, tag="record_shift"):
+class RecordShift(Command, tag="record_shift", frozen=True):
     contract_id: Id
     agent_id: Id
     date: dt.date
     shift: Id
 
 
-class RetractShift(Command, tag="retract_shift"):
+class RetractShift(Command, tag="retract_shift", frozen=True):
     contract_id: Id
     agent_id: Id
     date: dt.date
@@ -125,7 +125,7 @@ class RetractShift(Command, tag="retract_shift"):
     reason: Text
 
 
-class RecordSales(Command, tag="record_sales"):
+class RecordSales(Command, tag="record_sales", frozen=True):
     contract_id: Id
     agent_id: Id
     date: dt.date
@@ -133,7 +133,7 @@ class RecordSales(Command, tag="record_sales"):
     orders: Count
 
 
-class RecordServiceMetrics(Command, tag="record_service_metrics"):
+class RecordServiceMetrics(Command, tag="record_service_metrics", frozen=True):
     contract_id: Id
     agent_id: Id
     date: dt.date
@@ -141,7 +141,7 @@ class RecordServiceMetrics(Command, tag="record_service_metrics"):
     avg_first_response_s: Seconds
 
 
-class RecordQaInspection(Command, tag="record_qa_inspection"):
+class RecordQaInspection(Command, tag="record_qa_inspection", frozen=True):
     contract_id: Id
     inspection_id: Id
     agent_id: Id
@@ -150,7 +150,7 @@ class RecordQaInspection(Command, tag="record_qa_inspection"):
     sampled_sessions: Count
 
 
-class PostAdjustment(Command, tag="post_adjustment"):
+class PostAdjustment(Command, tag="post_adjustment", frozen=True):
     contract_id: Id
     adjustment_id: Id
     amount_fen: Fen
@@ -158,7 +158,7 @@ class PostAdjustment(Command, tag="post_adjustment"):
     refers_to: RefersTo | None = None
 
 
-class OpenDispute(Command, tag="open_dispute"):
+class OpenDispute(Command, tag="open_dispute", frozen=True):
     contract_id: Id
     dispute_id: Id
     period: Period
@@ -168,7 +168,7 @@ class OpenDispute(Command, tag="open_dispute"):
     note: Text
 
 
-class ResolveDispute(Command, tag="resolve_dispute"):
+class ResolveDispute(Command, tag="resolve_dispute", frozen=True):
     dispute_id: Id
     resolved_on: dt.date
     outcome: Literal["upheld", "rejected"]
@@ -176,7 +176,7 @@ class ResolveDispute(Command, tag="resolve_dispute"):
     adjustment_fen: Fen | None = None
 
 
-class ReportBreach(Command, tag="report_breach"):
+class ReportBreach(Command, tag="report_breach", frozen=True):
     contract_id: Id
     breach_id: Id
     party: Literal["provider", "merchant"]
@@ -186,13 +186,13 @@ class ReportBreach(Command, tag="report_breach"):
     penalty_fen: NonNegFen
 
 
-class IssueSettlement(Command, tag="issue_settlement"):
+class IssueSettlement(Command, tag="issue_settlement", frozen=True):
     contract_id: Id
     period: Period
     issued_on: dt.date
 
 
-class RecordPayment(Command, tag="record_payment"):
+class RecordPayment(Command, tag="record_payment", frozen=True):
     contract_id: Id
     payment_id: Id
     amount_fen: PosFen
@@ -200,7 +200,7 @@ class RecordPayment(Command, tag="record_payment"):
     reference: Text
 
 
-class RefundCredit(Command, tag="refund_credit"):
+class RefundCredit(Command, tag="refund_credit", frozen=True):
     contract_id: Id
     refund_id: Id
     amount_fen: PosFen
@@ -208,7 +208,7 @@ class RefundCredit(Command, tag="refund_credit"):
     reference: Text
 
 
-class ResolveBreach(Command, tag="resolve_breach"):
+class ResolveBreach(Command, tag="resolve_breach", frozen=True):
     breach_id: Id
     outcome: Literal["remedied", "waived"]
     on: dt.date
@@ -224,5 +224,5 @@ AnyCommand = (
 )
 
 COMMAND_TYPES: tuple[str, ...] = tuple(
-    c.__struct_config__.tag for c in AnyCommand.__args__  # type: ignore[attr-defined]
+    str(c.__struct_config__.tag) for c in AnyCommand.__args__
 )

@@ -83,7 +83,8 @@ def _json_type(obj: object) -> str:
         return "float"
     if obj is None:
         return "null"
-    return {str: "str", list: "array", dict: "object"}.get(type(obj), type(obj).__name__)
+    names: dict[type, str] = {str: "str", list: "array", dict: "object"}
+    return names.get(type(obj), type(obj).__name__)
 
 
 def intake_dec_hook(type_: type, obj: Any) -> Any:
