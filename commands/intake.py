@@ -33,10 +33,11 @@ from ledger.workspace import Workspace
 from schemas.commands import AnyCommand
 from schemas.types import intake_dec_hook
 
-BATCH = 2000
+BATCH = 5000
 RETRIES = 50
 
 _PARSER = msgspec.json.Decoder(float_hook=Decimal)
+_COMMANDS = msgspec.json.Decoder(AnyCommand, dec_hook=intake_dec_hook, float_hook=Decimal)
 _CANONICAL = msgspec.json.Encoder(order="sorted", decimal_format="number")
 
 
@@ -120,7 +121,7 @@ class Intake:
         for attempt in range(RETRIES):
             known = dict(self.accepted_ids)
             known.update(self.store.known_commands(ids))
-            results, rows = self._decide(parsed, known)
+            results, rows = self._decide(parsed, lines, known)
             try:
                 self.ws.commit(rows)
             except IntegrityError:
@@ -134,12 +135,13 @@ class Intake:
             return [r for r, _ in results]
         raise RuntimeError("gave up after repeated write conflicts with other writers")
 
-    def _decide(self, parsed: list[Any], known: dict[str, str]) -> tuple[Decided, list[Row]]:
+    def _decide(self, parsed: list[Any], lines: list[bytes],
+                known: dict[str, str]) -> tuple[Decided, list[Row]]:
         recorded_at = _now()
         results: Decided = []
         rows: list[Row] = []
         batch_ids: dict[str, str] = {}
-        for cid, obj, body_hash, error in parsed:
+        for (cid, obj, body_hash, error), line in zip(parsed, lines, strict=True):
             started = time.perf_counter()
             if error is not None:
                 results.append((self._rejected(cid, obj, error), 0.0))
@@ -153,16 +155,16 @@ class Intake:
                     results.append((self._rejected(cid, obj, E.IdReusedError(
                         f"command id {cid} was accepted with a different body", "id")), 0.0))
                 continue
-            result = self._apply(cid, obj, recorded_at)
+            result = self._apply(cid, obj, line, recorded_at)
             if result.status == "accepted":
                 batch_ids[cid] = body_hash
                 rows.append((cid, body_hash, recorded_at))
             results.append((result, time.perf_counter() - started))
         return results, rows
 
-    def _apply(self, cid: str, obj: dict[str, Any], recorded_at: str) -> Result:
+    def _apply(self, cid: str, obj: dict[str, Any], line: bytes, recorded_at: str) -> Result:
         try:
-            command = msgspec.convert(obj, AnyCommand, dec_hook=intake_dec_hook)
+            command = _COMMANDS.decode(line)
         except msgspec.ValidationError as exc:
             return self._rejected(cid, obj, schema_error(str(exc)))
         meta = {"command_id": cid, "recorded_at": recorded_at}

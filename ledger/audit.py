@@ -2,8 +2,8 @@
 
 Link(n) = SHA-256(link(n-1) || position || stream || version || topic || state)
 over each stored row; link(0) is 32 zero bytes. The links are stored in
-``ledger_chain`` (position, link), written by the projection catch-up after
-every submit in the same pass that updates the read models.
+``ledger_chain`` (position, link), written in the same transaction as the
+events themselves (``ledger.store``), so the chain always covers the log.
 
 What each tamper looks like to ``verify``:
 - an event's bytes, topic, stream or version edited: its recomputed link
@@ -20,63 +20,28 @@ Appending after a digest is fine: the digest covers only up to its position.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
-from ledger.store import Store
+from ledger.store import CHAIN_TABLE as CHAIN
+from ledger.store import GENESIS, Store, chain_link
 
-CHAIN = "ledger_chain"
-GENESIS = bytes(32)
-
-
-def link(previous: bytes, position: int, stream: str, version: int, topic: str,
-         state: bytes) -> bytes:
-    h = hashlib.sha256(previous)
-    h.update(f"{position}\x1f{stream}\x1f{version}\x1f{topic}\x1f".encode())
-    h.update(state)
-    return h.digest()
-
-
-def ensure_table(store: Store) -> None:
-    with store.cursor(commit=True) as c:
-        c.execute(f"CREATE TABLE IF NOT EXISTS {CHAIN} (position BIGINT PRIMARY KEY, link TEXT NOT NULL)")
+link = chain_link
 
 
 def head(store: Store) -> tuple[int, bytes]:
-    ensure_table(store)
     rows = store.query(f"SELECT position, link FROM {CHAIN} ORDER BY position DESC LIMIT 1")
     if not rows:
         return 0, GENESIS
     return int(rows[0][0]), bytes.fromhex(rows[0][1])
 
 
-def extend(store: Store, cursor: Any, start: tuple[int, bytes]) -> int:
-    """Append links for every row after ``start`` (the chain's head, read before the
-    write transaction began); return the new head position."""
-    position, previous = start
-    batch: list[tuple[int, str]] = []
-    for pos, stream, version, topic, state in store.raw_log(position + 1):
-        previous = link(previous, pos, stream, version, topic, state)
-        batch.append((pos, previous.hex()))
-        position = pos
-        if len(batch) >= 5000:
-            cursor.executemany(f"INSERT INTO {CHAIN} VALUES (?, ?)", batch)
-            batch = []
-    cursor.executemany(f"INSERT INTO {CHAIN} VALUES (?, ?)", batch)
-    return position
-
-
 def digest(store: Store) -> tuple[int, str]:
-    start = head(store)
-    with store.cursor(commit=True) as c:
-        extend(store, c, start)
     position, last = head(store)
     return position, last.hex()
 
 
 def verify(store: Store, external: str | None = None) -> list[dict[str, Any]]:
     """Recompute the chain; every finding names a position and what is wrong."""
-    ensure_table(store)
     findings: list[dict[str, Any]] = []
     stored = iter(store.query(f"SELECT position, link FROM {CHAIN} ORDER BY position"))
     want_pos, want_hash = _parse(external) if external else (None, None)

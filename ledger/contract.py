@@ -92,6 +92,7 @@ class ContractState:
         self.amendment_log: list[ev.TermsAmended] = []
         self.version = 0
         self.last_position = position
+        self._last_service_day: dt.date | None = signed.term_end
 
     # -- derived facts -------------------------------------------------------
     @property
@@ -116,13 +117,16 @@ class ContractState:
 
     @property
     def last_service_day(self) -> dt.date | None:
+        return self._last_service_day
+
+    def _end_changed(self) -> None:
         candidates = [self.signed.term_end]
         if self.terminated is not None:
             candidates.append(self.terminated.last_day)
         if self.trial_ended is not None and self.trial_ended.outcome == "not_converted":
             candidates.append(self.trial_ended.on)
         days = [d for d in candidates if d is not None]
-        return min(days) if days else None
+        self._last_service_day = min(days) if days else None
 
     @property
     def ended_by_decision(self) -> bool:
@@ -132,7 +136,7 @@ class ContractState:
         )
 
     def in_window(self, day: dt.date) -> bool:
-        last = self.last_service_day
+        last = self._last_service_day
         return self.service_start <= day and (last is None or day <= last)
 
     def period_of(self, day: dt.date) -> str:
@@ -188,10 +192,12 @@ def _amended(s: ContractState, e: ev.TermsAmended, _: int) -> None:
 def _trial(s: ContractState, e: ev.TrialEnded, _: int) -> None:
     s.in_trial = False
     s.trial_ended = e
+    s._end_changed()
 
 
 def _terminated(s: ContractState, e: ev.ContractTerminated, _: int) -> None:
     s.terminated = e
+    s._end_changed()
 
 
 def _deposit(s: ContractState, e: ev.DepositReceived, _: int) -> None:

@@ -10,6 +10,7 @@ from functools import lru_cache
 ONE_DAY = dt.timedelta(days=1)
 
 
+@lru_cache(maxsize=8192)
 def month_of(day: dt.date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 

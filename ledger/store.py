@@ -16,6 +16,7 @@ Design:
 from __future__ import annotations
 
 import atexit
+import hashlib
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -35,6 +36,29 @@ from schemas.types import enc_hook, stored_dec_hook
 
 EVENTS_TABLE = "ledger_events"
 COMMANDS_TABLE = "ledger_commands"
+CHAIN_TABLE = "ledger_chain"
+GENESIS = bytes(32)
+_CHAIN_DDL = f"CREATE TABLE IF NOT EXISTS {CHAIN_TABLE} (position BIGINT PRIMARY KEY, link TEXT NOT NULL)"
+_CHAIN_HEAD = f"SELECT link FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1"
+
+
+def chain_link(previous: bytes, position: int, stream: str, version: int, topic: str,
+               state: bytes) -> bytes:
+    """One link of the tamper-evidence chain (see ``ledger.audit``)."""
+    h = hashlib.sha256(previous)
+    h.update(f"{position}\x1f{stream}\x1f{version}\x1f{topic}\x1f".encode())
+    h.update(state)
+    return h.digest()
+
+
+def _chain_rows(previous: bytes, positions: Sequence[int],
+                stored: Sequence[StoredEvent]) -> list[tuple[int, str]]:
+    rows = []
+    for position, s in zip(positions, stored, strict=True):
+        previous = chain_link(previous, position, str(s.originator_id), s.originator_version,
+                              s.topic, s.state)
+        rows.append((position, previous.hex()))
+    return rows
 
 _ENCODER = msgspec.json.Encoder(enc_hook=enc_hook)
 _DECODERS = {
@@ -118,6 +142,7 @@ class SqliteLedgerRecorder(SQLiteApplicationRecorder):
             f"CREATE TABLE IF NOT EXISTS {COMMANDS_TABLE} ("
             "command_id TEXT PRIMARY KEY, body_hash TEXT NOT NULL, recorded_at TEXT NOT NULL)"
         )
+        statements.append(_CHAIN_DDL)
         for table in (EVENTS_TABLE, COMMANDS_TABLE):
             for op in ("UPDATE", "DELETE"):
                 statements.append(
@@ -138,7 +163,13 @@ class SqliteLedgerRecorder(SQLiteApplicationRecorder):
             self.insert_events_statement,
             [(s.originator_id, s.originator_version, s.topic, s.state) for s in stored_events],
         )
-        return list(range(first, first + len(stored_events)))
+        positions = list(range(first, first + len(stored_events)))
+        if positions:
+            c.execute(_CHAIN_HEAD)
+            head = c.fetchone()
+            rows = _chain_rows(bytes.fromhex(head[0]) if head else GENESIS, positions, stored_events)
+            c.executemany(f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?)", rows)
+        return positions
 
 
 class PostgresLedgerRecorder(PostgresApplicationRecorder):
@@ -150,6 +181,7 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
             "CREATE OR REPLACE FUNCTION ledger_refuse_edit() RETURNS trigger "
             "LANGUAGE plpgsql AS $$ BEGIN "
             "RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP; END $$",
+            _CHAIN_DDL,
         ]
         for table in (EVENTS_TABLE, COMMANDS_TABLE):
             statements += [
@@ -165,6 +197,19 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
         if commands:
             curs.executemany(f"INSERT INTO {COMMANDS_TABLE} VALUES (%s,%s,%s)", commands)
         super()._insert_events(curs, stored_events, **kwargs)
+
+    def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[StoredEvent],
+                                       **kwargs: Any) -> Sequence[int] | None:
+        # Still inside the transaction, after the events table was locked: the
+        # chain head cannot move under us.
+        positions = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        if positions:
+            curs.execute(_CHAIN_HEAD)
+            head = curs.fetchone()
+            previous = bytes.fromhex(head["link"]) if head else GENESIS
+            curs.executemany(f"INSERT INTO {CHAIN_TABLE} VALUES (%s, %s)",
+                             _chain_rows(previous, positions, stored_events))
+        return positions
 
 
 class LedgerApplication(Application[str]):
@@ -237,8 +282,10 @@ class Store:
     # -- writing ---------------------------------------------------------
     def save(self, pending: Sequence[Pending], commands: Sequence[tuple[str, str, str]]) -> list[int]:
         """Write events and command rows in one transaction; return positions."""
-        recordings = self.app.save(*pending, commands=list(commands))
-        return [r.notification.id for r in recordings]
+        to_stored = self.app.mapper.to_stored_event
+        stored = [to_stored(p) for p in pending]
+        positions = self.recorder.insert_events(stored, commands=list(commands))
+        return list(positions or [])
 
     # -- raw SQL for our own tables ---------------------------------------
     @contextmanager

@@ -2,9 +2,8 @@
 
 Tables: ``rm_statements`` (issued statements), ``rm_balances``,
 ``rm_journal`` and ``rm_tracking`` (the log position each is caught up to),
-plus the audit chain. Catching up reads the log after the tracking position
-once, extends the hash chain over it, and refolds only the contracts whose
-streams moved; all writes and the new position go in one transaction.
+plus the audit chain. Catching up finds the contracts whose streams moved after the tracking
+position and refolds only those; all writes and the new position go in one transaction.
 ``rebuild`` empties the read models, catches up from the start, and checks
 that every issued statement recomputes byte-identically from the events.
 """
@@ -17,7 +16,6 @@ from typing import Any
 import msgspec
 from rich.progress import Progress
 
-from ledger import audit
 from ledger.activity import contract_stream
 from ledger.store import Store
 from projections import journal as jr
@@ -41,7 +39,6 @@ def ensure(store: Store) -> None:
     with store.cursor(commit=True) as c:
         for table, columns in TABLES.items():
             c.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
-    audit.ensure_table(store)
 
 
 def tracked(store: Store) -> int:
@@ -58,9 +55,7 @@ def catch_up(store: Store) -> int:
     end = store.max_position()
     if end <= start:
         return start
-    chain_head = audit.head(store)
     with store.cursor(commit=True) as c:
-        audit.extend(store, c, chain_head)
         view = View(store, before=end + 1)
         for cid in sorted(touched):
             _write_contract(c, view, cid)
