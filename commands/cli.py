@@ -46,6 +46,14 @@ def _timestamp(text: str) -> str:
         raise argparse.ArgumentTypeError(f"not an RFC 3339 timestamp: {text!r}") from None
 
 
+def _digest(text: str) -> str:
+    position, _, value = text.partition(":")
+    if not (position.isdigit() and len(value) == 64
+            and all(c in "0123456789abcdefABCDEF" for c in value)):
+        raise argparse.ArgumentTypeError(f"not a digest (POSITION:HEXHASH): {text!r}")
+    return text
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ledger", description="Billing ledger for customer-service hosting.")
     p.add_argument("--db", default=os.environ.get("LEDGER_DB", "ledger.db"),
@@ -86,7 +94,7 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("contract")
     sp = add("audit", "tamper evidence: digest or verify")
     sp.add_argument("action", choices=["digest", "verify"])
-    sp.add_argument("--digest", help="POSITION:HEXHASH taken earlier")
+    sp.add_argument("--digest", type=_digest, help="POSITION:HEXHASH taken earlier")
     add("rebuild", "rebuild every projection and check issued statements")
     sp = add("demo", "load a realistic sample and print its statements and breaches")
     sp.add_argument("--quiet", action="store_true", help="print only the summary")

@@ -237,6 +237,9 @@ def is_postgres(db: str) -> bool:
 def _env_for(db: str) -> dict[str, str]:
     common = {"ORIGINATOR_ID_TYPE": "text", "CREATE_TABLE": "yes"}
     if is_postgres(db):
+        # Tables are created under an advisory lock by Store, not by the library:
+        # concurrent CREATE ... IF NOT EXISTS races in PostgreSQL.
+        common["CREATE_TABLE"] = "no"
         parts = urlsplit(db)
         dbname = parts.path.lstrip("/")
         if not dbname:
@@ -278,6 +281,22 @@ class Store:
             raise StoreError(f"cannot open the store {self.name}: {_clean(exc, db)}") from None
         self.recorder: Any = self.app.recorder
         self._pos_col = "notification_id" if self.postgres else "rowid"
+        if self.postgres:
+            with self.schema_lock():
+                self.recorder.create_table()
+
+    @contextmanager
+    def schema_lock(self) -> Iterator[None]:
+        """Serialise DDL between processes (PostgreSQL); SQLite's write lock does it there."""
+        if not self.postgres:
+            yield
+            return
+        with self.recorder.datastore.get_connection() as conn:
+            conn.execute("SELECT pg_advisory_lock(74657)")
+            try:
+                yield
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(74657)")
 
     # -- writing ---------------------------------------------------------
     def save(self, pending: Sequence[Pending], commands: Sequence[tuple[str, str, str]]) -> list[int]:

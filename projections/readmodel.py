@@ -36,32 +36,40 @@ _ENC = msgspec.json.Encoder(enc_hook=str, order="deterministic")
 
 
 def ensure(store: Store) -> None:
-    with store.cursor(commit=True) as c:
+    if getattr(store, "_readmodels_ready", False):
+        return
+    with store.schema_lock(), store.cursor(commit=True) as c:
         for table, columns in TABLES.items():
             c.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
-
-
-def tracked(store: Store) -> int:
-    rows = store.query("SELECT position FROM rm_tracking WHERE name = ?", (NAME,))
-    return int(rows[0][0]) if rows else 0
+    store._readmodels_ready = True  # type: ignore[attr-defined]
 
 
 def catch_up(store: Store) -> int:
-    """Bring the read models and the chain up to the end of the log."""
+    """Bring the read models up to the end of the log (one writer at a time)."""
     ensure(store)
-    start = tracked(store)
-    touched = {r[1].split(":", 1)[1] for r in _streams_after(store, start)
-               if r[1].startswith("contract:")}
-    end = store.max_position()
-    if end <= start:
-        return start
     with store.cursor(commit=True) as c:
+        _lock(c, store)
+        c.execute("SELECT position FROM rm_tracking WHERE name = ?", (NAME,))
+        rows = c.fetchall()
+        start = int(rows[0][0]) if rows else 0
+        end = store.max_position()
+        if end <= start:
+            return start
+        touched = {r[1].split(":", 1)[1] for r in _streams_after(store, start)}
         view = View(store, before=end + 1)
         for cid in sorted(touched):
             _write_contract(c, view, cid)
         c.execute("DELETE FROM rm_tracking WHERE name = ?", (NAME,))
         c.execute("INSERT INTO rm_tracking VALUES (?, ?)", (NAME, end))
     return end
+
+
+def _lock(c: Any, store: Store) -> None:
+    """Take the read models' write lock before reading their position."""
+    if store.postgres:
+        c.execute("SELECT pg_advisory_xact_lock(74658)")
+    else:  # any write statement takes SQLite's write lock, even one that changes nothing
+        c.execute("UPDATE rm_tracking SET position = position WHERE name = ?", (NAME,))
 
 
 def _streams_after(store: Store, start: int) -> list[tuple[int, str]]:

@@ -329,6 +329,61 @@ def test_rewrite_after_the_digest_position_does_not_fail_the_digest(ledger: Any)
     assert (code, data) == (0, {"ok": True, "findings": []})
 
 
+def test_edited_chain_link_is_named(ledger: Any) -> None:
+    """The stored chain itself edited (one link replaced): verify names that position."""
+    build_small(ledger)
+    d = digest(ledger)
+    with admin(ledger.db) as a:
+        target = a.position_of("ShiftRecorded", 7)
+        a.execute("UPDATE ledger_chain SET link = ? WHERE position = ?", ("00" * 32, target))
+    code, data = verify(ledger)
+    assert code == 1, data
+    assert data["findings"][0]["position"] == target, data
+    assert data["findings"][0]["problem"].startswith("edited"), data
+    code, data = verify(ledger, "--digest", d["digest"])
+    assert code == 1, data
+    assert data["findings"][0]["position"] == target, data
+
+
+def test_sqlite_deleted_row_then_vacuum_is_still_caught(sqlite_ledger: Any) -> None:
+    """SQLite's ``ledger_events`` is a rowid table: VACUUM after a deletion may renumber
+    the later rows, closing the gap. The first position that no longer matches is still
+    the deleted one."""
+    ledger = sqlite_ledger
+    build_small(ledger)
+    d = digest(ledger)
+    with admin(ledger.db) as a:
+        a.drop_triggers()
+        target = a.position_of("ShiftRecorded", 5)
+        a.execute("DELETE FROM ledger_events WHERE rowid = ?", (target,))
+        a.execute("VACUUM")
+    for extra in ((), ("--digest", d["digest"])):
+        code, data = verify(ledger, *extra)
+        assert code == 1, data
+        first = data["findings"][0]
+        assert first["position"] == target, data
+        assert first["problem"].startswith(("edited", "missing")), data
+
+
+def test_sqlite_rowids_swapped_is_caught(sqlite_ledger: Any) -> None:
+    """(d) on SQLite by renumbering: two rows exchange their rowids (log positions)."""
+    ledger = sqlite_ledger
+    build_small(ledger)
+    d = digest(ledger)
+    with admin(ledger.db) as a:
+        a.drop_triggers()
+        first = a.position_of("ShiftRecorded", 2)
+        second = a.position_of("PaymentReceived", 0)
+        a.execute("UPDATE ledger_events SET rowid = -1 WHERE rowid = ?", (first,))
+        a.execute("UPDATE ledger_events SET rowid = ? WHERE rowid = ?", (first, second))
+        a.execute("UPDATE ledger_events SET rowid = ? WHERE rowid = -1", (second,))
+    for extra in ((), ("--digest", d["digest"])):
+        code, data = verify(ledger, *extra)
+        assert code == 1, data
+        assert data["findings"][0] == {"position": first, "problem": data["findings"][0]["problem"]}
+        assert data["findings"][0]["problem"].startswith("edited"), data
+
+
 # --------------------------------------------------------------------------- 2. append-only
 
 
@@ -518,6 +573,9 @@ def test_digest_fields_and_position(ledger: Any) -> None:
     from ledger.audit import GENESIS, link
 
     build_small(ledger)
+    with admin(ledger.db) as a:
+        # the chain was extended by every submit: it already covers the whole log
+        assert sorted(a.chain()) == [r[0] for r in a.rows()]
     d = digest(ledger)
     assert set(d) == {"position", "hash", "digest"}
     assert isinstance(d["position"], int)
