@@ -21,7 +21,7 @@ import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
 import msgspec
@@ -279,11 +279,14 @@ class Store:
             raise
         except Exception as exc:
             raise StoreError(f"cannot open the store {self.name}: {_clean(exc, db)}") from None
-        self.recorder: Any = self.app.recorder
+        self.recorder: Any = cast(Any, self.app.recorder)
         self._pos_col = "notification_id" if self.postgres else "rowid"
         if self.postgres:
-            with self.schema_lock():
-                self.recorder.create_table()
+            try:
+                with self.schema_lock():
+                    self.recorder.create_table()
+            except Exception as exc:
+                raise StoreError(f"cannot open the store {self.name}: {_clean(exc, db)}") from None
 
     @contextmanager
     def schema_lock(self) -> Iterator[None]:
