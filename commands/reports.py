@@ -12,6 +12,7 @@ from ledger.activity import contract_stream
 from ledger.contract import ContractState
 from ledger.store import Recorded, Store
 from projections import journal as jr
+from projections import readmodel
 from projections.billing import draft
 from projections.breaches import evaluate
 from projections.reader import View
@@ -32,6 +33,11 @@ def _state(view: View, contract_id: str) -> ContractState:
 
 def statement(store: Store, contract_id: str, period: str, live: bool, on: dt.date,
               as_of: str | None) -> dict[str, Any]:
+    if not live and as_of is None:  # the issued statement, straight from its read model
+        body = readmodel.issued_statement(store, contract_id, period)
+        if body is not None:
+            plain: dict[str, Any] = msgspec.json.decode(body)
+            return plain
     view = View(store, as_of=as_of)
     state = _state(view, contract_id)
     issued = state.issued.get(period)
@@ -52,20 +58,25 @@ def _as_draft(st: Statement) -> Statement:
 
 
 def statements(store: Store, contract_id: str | None, as_of: str | None) -> list[dict[str, Any]]:
-    view = View(store, as_of=as_of)
-    rows = []
-    for state in view.contracts(contract_id):
-        for period in state.order:
-            st = state.issued[period].event.statement
-            rows.append({"contract_id": st.contract_id, "period": st.period,
-                         "statement_no": st.statement_no, "issued_on": st.issued_on,
-                         "due_on": st.due_on, "subtotal_fen": st.subtotal_fen,
-                         "tax_fen": st.tax_fen, "total_fen": st.total_fen,
-                         "closing_fen": st.account.closing_fen})
-    return rows
+    if as_of is None:
+        bodies = readmodel.statement_rows(store, contract_id)
+    else:
+        view = View(store, as_of=as_of)
+        bodies = [to_plain(s.issued[p].event.statement)
+                  for s in view.contracts(contract_id) for p in s.order]
+    return [{"contract_id": b["contract_id"], "period": b["period"],
+             "statement_no": b["statement_no"], "issued_on": b["issued_on"],
+             "due_on": b["due_on"], "subtotal_fen": b["subtotal_fen"], "tax_fen": b["tax_fen"],
+             "total_fen": b["total_fen"], "closing_fen": b["account"]["closing_fen"]}
+            for b in bodies]
 
 
 def balances(store: Store, contract_id: str | None, as_of: str | None) -> list[Balance]:
+    if as_of is None:
+        rows = [Balance(*row) for row in readmodel.balance_rows(store, contract_id)]
+        if contract_id and not rows:
+            raise ReportError(f"contract {contract_id} is not known")
+        return rows
     view = View(store, as_of=as_of)
     if contract_id:
         _state(view, contract_id)

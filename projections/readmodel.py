@@ -32,7 +32,7 @@ TABLES = {
                   "PRIMARY KEY (contract_id, seq)",
 }
 NAME = "readmodels"
-_ENC = msgspec.json.Encoder(enc_hook=str, order="deterministic")
+_ENC = msgspec.json.Encoder(enc_hook=str)  # the same bytes the CLI prints
 
 
 def ensure(store: Store) -> None:
@@ -42,6 +42,41 @@ def ensure(store: Store) -> None:
         for table, columns in TABLES.items():
             c.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
     store._readmodels_ready = True  # type: ignore[attr-defined]
+
+
+def current(store: Store) -> None:
+    """Make sure the read models cover the whole log before reading them."""
+    ensure(store)
+    rows = store.query("SELECT position FROM rm_tracking WHERE name = ?", (NAME,))
+    if (int(rows[0][0]) if rows else 0) < store.max_position():
+        catch_up(store)
+
+
+def issued_statement(store: Store, contract_id: str, period: str) -> str | None:
+    current(store)
+    rows = store.query("SELECT body FROM rm_statements WHERE contract_id = ? AND period = ?",
+                       (contract_id, period))
+    return str(rows[0][0]) if rows else None
+
+
+def statement_rows(store: Store, contract_id: str | None) -> list[dict[str, Any]]:
+    current(store)
+    sql = "SELECT body FROM rm_statements"
+    params: tuple[str, ...] = ()
+    if contract_id:
+        sql, params = sql + " WHERE contract_id = ?", (contract_id,)
+    rows = store.query(sql + " ORDER BY contract_id, issued_on, period", params)
+    return [msgspec.json.decode(r[0]) for r in rows]
+
+
+def balance_rows(store: Store, contract_id: str | None) -> list[tuple[str, int, int, int]]:
+    current(store)
+    sql = "SELECT contract_id, receivable_fen, credit_fen, deposit_held_fen FROM rm_balances"
+    params: tuple[str, ...] = ()
+    if contract_id:
+        sql, params = sql + " WHERE contract_id = ?", (contract_id,)
+    rows = store.query(sql + " ORDER BY contract_id", params)
+    return [(str(a), int(b), int(c), int(d)) for a, b, c, d in rows]
 
 
 def catch_up(store: Store) -> int:
