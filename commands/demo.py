@@ -16,10 +16,12 @@ def run_demo(store: Any, args: argparse.Namespace) -> int:
     from commands.cli import EXIT_OK
     from commands.demo_data import demo_lines
     from commands.intake import Intake
+    from commands.log import CommandLog, configure
     from commands.reports import breaches, statements
     from projections.readmodel import catch_up
 
-    results = list(Intake(store).submit(line.encode() for line in demo_lines()))
+    quiet = CommandLog(configure(default_level="warning"))  # the demo prints a summary instead
+    results = list(Intake(store, quiet).submit(line.encode() for line in demo_lines()))
     catch_up(store)
     accepted = sum(r.status == "accepted" for r in results)
     rejected = [r for r in results if r.status == "rejected"]

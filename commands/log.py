@@ -31,9 +31,10 @@ def _dumps(obj: Any, **_: Any) -> str:
     return msgspec.json.encode(obj).decode()
 
 
-def configure(stream: Any = None) -> Any:
+def configure(stream: Any = None, default_level: str = "info") -> Any:
     stream = stream or sys.stderr
-    level = _LEVELS.get(os.environ.get("LEDGER_LOG_LEVEL", "info").lower(), logging.INFO)
+    wanted = os.environ.get("LEDGER_LOG_LEVEL", default_level).lower()
+    level = _LEVELS.get(wanted, logging.INFO)
     tty = hasattr(stream, "isatty") and stream.isatty()
     renderer: Any = (structlog.dev.ConsoleRenderer(colors=True) if tty
                      else structlog.processors.JSONRenderer(serializer=_dumps))

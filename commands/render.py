@@ -24,8 +24,9 @@ def table(rows: list[dict[str, Any]], title: str, skip: Iterable[str] = ()) -> N
         return
     columns = [k for k in rows[0] if k not in set(skip)]
     t = Table(title=title, show_lines=False)
-    for c in columns:
-        t.add_column(c, justify="right" if c.endswith("_fen") else "left")
+    for c in columns:  # money columns show yuan, and say so
+        t.add_column(c.removesuffix("_fen") + " ¥" if c.endswith("_fen") else c,
+                     justify="right" if c.endswith("_fen") else "left")
     for row in rows:
         t.add_row(*(_cell(c, row.get(c)) for c in columns))
     console.print(t)
