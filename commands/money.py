@@ -177,9 +177,10 @@ def issue_settlement(ws: Workspace, c: C.IssueSettlement, m: Meta) -> Emitted:
             last = end
         if c.issued_on <= last:
             raise E.PeriodNotEndedError(f"{c.period} has not ended on {c.issued_on}", "period")
-    d = draft(state, lambda month: ws.month(c.contract_id, month), c.period, c.issued_on)
+    d = draft(state, lambda month: ws.month(c.contract_id, month), c.period, c.issued_on,
+              versions_now=ws.activity_versions(c.contract_id))
     return [on_contract(c.contract_id, ev.SettlementIssued(
         contract_id=c.contract_id, period=c.period, issued_on=c.issued_on,
         statement=d.statement, final=d.final, billed_adjustments=d.billed_adjustments,
         billed_breaches=d.billed_breaches, billed_late_allocations=d.billed_late_allocations,
-        **m))]
+        corrected=d.checked, versions=d.versions, **m))]

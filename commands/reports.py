@@ -141,7 +141,8 @@ def explain(store: Store, contract_id: str, period: str, line: str) -> dict[str,
         raise ReportError(f"statement {contract_id}-{period} has not been issued")
     before = View(store, before=issued.position)
     earlier = _state(before, contract_id)
-    d = draft(earlier, before.loader(contract_id), period, issued.event.issued_on)
+    d = draft(earlier, before.loader(contract_id), period, issued.event.issued_on,
+              correct=issued.event.corrected)
     lines = [ln for ln in issued.event.statement.lines if ln.code == line]
     if not lines:
         raise ReportError(f"statement {contract_id}-{period} has no {line} line")

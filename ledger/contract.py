@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ledger.account import AccountBook
-from ledger.periods import bounds, next_period, period_of
+from ledger.periods import bounds, months_of, next_period, period_of
 from ledger.terms import TermsTimeline
 from schemas import events as ev
 from schemas.terms import FixedFee, Terms
@@ -90,6 +90,12 @@ class ContractState:
         self.order: list[str] = []  # issued periods in order
         self.billed: dict[tuple[str, str], int] = defaultdict(int)  # (period, code) -> fen
         self.amendment_log: list[ev.TermsAmended] = []
+        # Contract facts that can change an earlier period's activity lines:
+        # (version, first date affected, last date affected or None = onwards).
+        self.changes: list[tuple[int, dt.date, dt.date | None]] = []
+        # Per period: month activity versions, contract version and cutoff when last computed.
+        self.checked_versions: dict[str, dict[str, int]] = {}
+        self.checked_at: dict[str, tuple[int, dt.date]] = {}
         self.version = 0
         self.last_position = position
         self._last_service_day: dt.date | None = signed.term_end
@@ -172,6 +178,21 @@ class ContractState:
     def final_issued(self) -> bool:
         return any(i.event.final for i in self.issued.values())
 
+    def may_have_changed(self, period: str, versions_now: dict[str, int]) -> bool:
+        """Could ``period``'s lines differ from when they were last computed?"""
+        seen = self.checked_versions.get(period)
+        checked = self.checked_at.get(period)
+        if seen is None or checked is None:
+            return True
+        version, cutoff = checked
+        first, last = bounds(period)
+        if cutoff <= last:  # computed before the period was over: later days count now
+            return True
+        if any(versions_now.get(m, 0) != seen.get(m, 0) for m in months_of(period)):
+            return True
+        return any(v > version and lo <= last and (hi is None or hi >= first)
+                   for v, lo, hi in self.changes)
+
     def deposit_received_by(self, day: dt.date) -> int:
         return sum(d.amount_fen for d in self.deposits if d.received_on <= day)
 
@@ -187,17 +208,20 @@ class ContractState:
 def _amended(s: ContractState, e: ev.TermsAmended, _: int) -> None:
     s.timeline.amend(e.effective_from, e.changes)
     s.amendment_log.append(e)
+    s.changes.append((s.version, e.effective_from, None))
 
 
 def _trial(s: ContractState, e: ev.TrialEnded, _: int) -> None:
     s.in_trial = False
     s.trial_ended = e
     s._end_changed()
+    s.changes.append((s.version, e.on + dt.timedelta(days=1), None))
 
 
 def _terminated(s: ContractState, e: ev.ContractTerminated, _: int) -> None:
     s.terminated = e
     s._end_changed()
+    s.changes.append((s.version, e.last_day + dt.timedelta(days=1), None))
 
 
 def _deposit(s: ContractState, e: ev.DepositReceived, _: int) -> None:
@@ -232,6 +256,7 @@ def _live(s: ContractState, e: ev.AgentWentLive, _: int) -> None:
     agent = _agent(s, e.agent_id)
     agent.spans.append([e.from_, None])
     agent.evidence.append(e.command_id)
+    s.changes.append((s.version, e.from_, None))
 
 
 def _offboarded(s: ContractState, e: ev.AgentOffboarded, _: int) -> None:
@@ -240,11 +265,13 @@ def _offboarded(s: ContractState, e: ev.AgentOffboarded, _: int) -> None:
     if span is not None:
         span[1] = e.last_day
     agent.evidence.append(e.command_id)
+    s.changes.append((s.version, e.last_day + dt.timedelta(days=1), None))
 
 
 def _inspected(s: ContractState, e: ev.QaInspected, _: int) -> None:
     s.inspections[e.inspection_id] = e
     s.inspections_by_month[e.date.isoformat()[:7]].append(e)
+    s.changes.append((s.version, e.date, e.date))
 
 
 def _adjusted(s: ContractState, e: ev.AdjustmentPosted, _: int) -> None:
@@ -293,6 +320,9 @@ def _issued(s: ContractState, e: ev.SettlementIssued, position: int) -> None:
     billed_br = set(e.billed_breaches)
     s.unbilled_breaches = [b for b in s.unbilled_breaches if b not in billed_br]
     s.book.mark_late_fees_billed(e.billed_late_allocations)
+    for q, months in e.versions.items():
+        s.checked_versions[q] = months
+        s.checked_at[q] = (s.version, e.issued_on)
     s.book.issue(st.statement_no, e.period, e.issued_on, st.due_on, st.total_fen,
                  st.account.deposit_applied_fen, st.account.closing_fen, e.command_id)
 

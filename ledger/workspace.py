@@ -56,6 +56,16 @@ class Workspace:
             self.months.move_to_end(key)
         return activity
 
+    def activity_versions(self, contract_id: str) -> dict[str, int]:
+        """Month -> current version of the contract's activity streams (pending included)."""
+        prefix = activity_stream(contract_id, "")
+        stored = self.store.stream_versions(self.store.streams_with_prefix(prefix))
+        out = {sid[len(prefix):]: v for sid, v in stored.items()}
+        for (cid, month), activity in self.months.items():
+            if cid == contract_id:
+                out[month] = activity.version
+        return out
+
     def dispute_owner(self, dispute_id: str) -> str | None:
         if dispute_id not in self.disputes:
             records = self.store.stream(dispute_stream(dispute_id))

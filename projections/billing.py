@@ -22,7 +22,7 @@ from typing import Any
 
 from ledger.contract import ContractState
 from ledger.money import ZERO, exact, round_fen
-from ledger.periods import bounds, dates
+from ledger.periods import bounds, dates, months_of
 from projections.activity_lines import Calc, MonthLoader, fixed_fee, priced_lines
 from schemas.reports import Account, Line, Statement
 
@@ -40,6 +40,7 @@ class Draft:
     billed_breaches: list[str] = field(default_factory=list)
     billed_late_allocations: list[int] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
+    versions: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def activity_codes(state: ContractState) -> tuple[str, ...]:
@@ -54,11 +55,13 @@ def is_final(state: ContractState, period: str, issued_on: dt.date) -> bool:
 
 
 def draft(state: ContractState, months: MonthLoader, period: str, issued_on: dt.date,
-          correct: list[str] | None = None) -> Draft:
+          correct: list[str] | None = None, versions_now: dict[str, int] | None = None) -> Draft:
     """The statement that issuing ``period`` on ``issued_on`` produces.
 
-    ``correct`` names the earlier periods to recompute; by default every
-    settled period is a candidate (see ``candidates`` for the cheap choice).
+    ``correct`` names the earlier periods to recompute (a rebuild passes what
+    the issue recorded); otherwise, given the contract's current month
+    activity versions, only the periods that may have changed since they were
+    last billed; with neither, every issued period.
     """
     calcs: list[Calc] = []
     activity_period = state.activity_period_of(period)
@@ -72,17 +75,23 @@ def draft(state: ContractState, months: MonthLoader, period: str, issued_on: dt.
     calcs += _late_fees(state, draft_)
     calcs += _adjustments(state, draft_)
     calcs += _breach_penalties(state, draft_)
-    to_check = correct if correct is not None else candidates(state, period)
+    to_check = correct if correct is not None else candidates(state, period, versions_now)
     calcs += _corrections(state, months, period, activity_period, issued_on, to_check)
     draft_.checked = sorted(set(to_check))
+    now = versions_now or {}
+    recomputed = [*to_check, period] + ([activity_period] if activity_period else [])
+    draft_.versions = {q: {m: now.get(m, 0) for m in months_of(q)} for q in sorted(set(recomputed))}
     draft_.final = is_final(state, period, issued_on)
     draft_.statement = _assemble(state, period, issued_on, calcs, draft_.final)
     return draft_
 
 
-def candidates(state: ContractState, period: str) -> list[str]:
-    """Settled periods before ``period`` (the cheap filter lives in the caller)."""
-    return [q for q in state.order if q != period]
+def candidates(state: ContractState, period: str,
+               versions_now: dict[str, int] | None) -> list[str]:
+    """Issued periods before ``period`` that may need a correction."""
+    if versions_now is None:
+        return [q for q in state.order if q != period]
+    return [q for q in state.order if q != period and state.may_have_changed(q, versions_now)]
 
 
 def _corrections(state: ContractState, months: MonthLoader, period: str,

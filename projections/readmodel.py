@@ -162,7 +162,8 @@ def rebuild(store: Store, progress: bool = False) -> dict[str, Any]:
             before = View(store, before=issued.position)
             earlier = before.contract(cid)
             assert earlier is not None
-            again = draft(earlier, before.loader(cid), period, issued.event.issued_on).statement
+            again = draft(earlier, before.loader(cid), period, issued.event.issued_on,
+                          correct=issued.event.corrected).statement
             checked += 1
             differences += _compare(issued.event.statement, again)
         bar(1)

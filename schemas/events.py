@@ -192,6 +192,8 @@ class SettlementIssued(Event, frozen=True):
     billed_adjustments: list[str] = field(default_factory=list)
     billed_breaches: list[str] = field(default_factory=list)
     billed_late_allocations: list[int] = field(default_factory=list)
+    corrected: list[str] | None = None  # earlier periods recomputed for corrections
+    versions: dict[str, dict[str, int]] = field(default_factory=dict)  # period -> month -> version
 
 
 EVENT_TYPES: tuple[type[Event], ...] = (
