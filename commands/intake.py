@@ -101,7 +101,6 @@ class Intake:
         self.store = store
         self.ws = Workspace(store)
         self.log = log or CommandLog()
-        self.accepted_ids: dict[str, str] = {}
 
     def submit(self, lines: Iterable[bytes], batch: int = BATCH) -> Iterator[Result]:
         chunk: list[bytes] = []
@@ -117,10 +116,9 @@ class Intake:
 
     def _batch(self, lines: list[bytes]) -> list[Result]:
         parsed = [_parse(line) for line in lines]
-        ids = [p[0] for p in parsed if p[2] is not None and p[0] not in self.accepted_ids]
+        ids = [p[0] for p in parsed if p[2] is not None]
         for attempt in range(RETRIES):
-            known = dict(self.accepted_ids)
-            known.update(self.store.known_commands(ids))
+            known = self.store.known_commands(ids)
             results, rows = self._decide(parsed, lines, known)
             try:
                 self.ws.commit(rows)
@@ -128,8 +126,6 @@ class Intake:
                 self.ws.discard()
                 time.sleep(min(0.001 * 2**attempt, 0.2))
                 continue
-            for cid, body_hash, _ in rows:
-                self.accepted_ids[cid] = body_hash
             for result, elapsed in results:
                 self.log.command(result, elapsed)
             return [r for r, _ in results]

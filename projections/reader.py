@@ -9,12 +9,13 @@ and explain issued statements).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from ledger.activity import MonthActivity, activity_stream, contract_stream
 from ledger.contract import ContractState
 from ledger.store import Recorded, Store
+from projections.activity_lines import MonthLoader
 from schemas import events as ev
 
 
@@ -77,3 +78,40 @@ class View:
             if state is not None:
                 out.append(state)
         return out
+
+
+def as_issued(store: Store, contract_id: str) -> Iterator[tuple[Recorded, ContractState, MonthLoader]]:
+    """Each settlement of a contract with the state and activity it was issued from.
+
+    One pass over the contract stream: at each ``SettlementIssued`` the state
+    folded so far is the contract as it was; each month is read once and cut
+    at the version the settlement recorded (or, for a month it did not record,
+    at the settlement's log position). Consume each item before the next: the
+    state moves on.
+    """
+    months: dict[str, list[Recorded]] = {}
+
+    def records(month: str) -> list[Recorded]:
+        if month not in months:
+            months[month] = store.stream(activity_stream(contract_id, month))
+        return months[month]
+
+    state: ContractState | None = None
+    for rec in store.stream(contract_stream(contract_id)):
+        event = rec.event
+        if isinstance(event, ev.SettlementIssued) and state is not None:
+            seen = {m: v for q in event.versions.values() for m, v in q.items()}
+
+            def loader(month: str, seen: dict[str, int] = seen, at: int = rec.position) -> MonthActivity:
+                activity = MonthActivity(month)
+                for r in records(month):
+                    if r.version <= seen[month] if month in seen else r.position < at:
+                        activity.evolve(r.event)
+                return activity
+            yield rec, state, loader
+        if state is None:
+            assert isinstance(event, ev.ContractSigned)
+            state = ContractState(event, rec.position)
+            state.version = 1
+        else:
+            state.evolve(event, rec.position)

@@ -20,7 +20,8 @@ from ledger.activity import contract_stream
 from ledger.store import Store
 from projections import journal as jr
 from projections.billing import draft
-from projections.reader import View
+from projections.reader import View, as_issued
+from schemas import events as ev
 
 TABLES = {
     "rm_tracking": "name TEXT PRIMARY KEY, position BIGINT NOT NULL",
@@ -90,7 +91,7 @@ def catch_up(store: Store) -> int:
         end = store.max_position()
         if end <= start:
             return start
-        touched = {r[1].split(":", 1)[1] for r in _streams_after(store, start)}
+        touched = _contracts_after(store, start)
         view = View(store, before=end + 1)
         for cid in sorted(touched):
             _write_contract(c, view, cid)
@@ -107,11 +108,12 @@ def _lock(c: Any, store: Store) -> None:
         c.execute("UPDATE rm_tracking SET position = position WHERE name = ?", (NAME,))
 
 
-def _streams_after(store: Store, start: int) -> list[tuple[int, str]]:
+def _contracts_after(store: Store, start: int) -> set[str]:
+    """The contracts whose ``contract:`` stream has events after ``start``."""
     pos_col = "notification_id" if store.postgres else "rowid"
-    return [(int(p), s) for p, s in store.query(
-        f"SELECT DISTINCT {pos_col}, originator_id FROM ledger_events WHERE {pos_col} > ? "
-        "AND originator_id >= 'contract:' AND originator_id < 'contract;'", (start,))]
+    return {str(s).split(":", 1)[1] for (s,) in store.query(
+        f"SELECT DISTINCT originator_id FROM ledger_events WHERE {pos_col} > ? "
+        "AND originator_id >= 'contract:' AND originator_id < 'contract;'", (start,))}
 
 
 def _write_contract(c: Any, view: View, cid: str) -> None:
@@ -151,21 +153,16 @@ def rebuild(store: Store, progress: bool = False) -> dict[str, Any]:
     catch_up(store)
     differences = []
     checked = 0
-    view = View(store)
-    ids = view.contract_ids()
+    ids = View(store).contract_ids()
     bar = _progress(progress, len(ids))
     for cid in ids:
-        state = view.contract(cid)
-        assert state is not None
-        for period in state.order:
-            issued = state.issued[period]
-            before = View(store, before=issued.position)
-            earlier = before.contract(cid)
-            assert earlier is not None
-            again = draft(earlier, before.loader(cid), period, issued.event.issued_on,
-                          correct=issued.event.corrected).statement
+        for rec, earlier, loader in as_issued(store, cid):
+            issued = rec.event
+            assert isinstance(issued, ev.SettlementIssued)
+            again = draft(earlier, loader, issued.period, issued.issued_on,
+                          correct=issued.corrected).statement
             checked += 1
-            differences += _compare(issued.event.statement, again)
+            differences += _compare(issued.statement, again)
         bar(1)
     bar(0, done=True)
     return {"digests": digests(store), "statements_checked": checked, "differences": differences}
