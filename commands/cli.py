@@ -74,6 +74,9 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("period")
     sp.add_argument("--live", action="store_true")
     sp.add_argument("--on", type=_date, default=None)
+    sp.add_argument("--format", choices=["html", "pdf", "json", "table"], default=None,
+                    help="html/pdf: a printable document (default: table, or json with --json)")
+    sp.add_argument("--output", help="html/pdf file to write (default: statement-<no>.<ext>)")
     sp = add("statements", "issued statements, one row each", as_of=True)
     sp.add_argument("contract", nargs="?")
     sp = add("breaches", "contract-breach records", as_of=True)
@@ -96,6 +99,14 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("action", choices=["digest", "verify"])
     sp.add_argument("--digest", type=_digest, help="POSITION:HEXHASH taken earlier")
     add("rebuild", "rebuild every projection and check issued statements")
+    sp = sub.add_parser("export", help="rows for spreadsheets: statements, lines, payments, breaches")
+    sp.add_argument("kind", choices=["statements", "lines", "payments", "breaches"])
+    sp.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    sp.add_argument("--period")
+    sp.add_argument("--contract")
+    sp.add_argument("--output", help="file to write (CSV goes to stdout without it)")
+    sp.add_argument("--on", type=_date, default=None, help="business date of the breach records")
+    sp.add_argument("--as-of", type=_timestamp, help="what the ledger knew at this recorded time")
     sp = add("demo", "load a realistic sample and print its statements and breaches")
     sp.add_argument("--quiet", action="store_true", help="print only the summary")
     return p
@@ -114,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
     except StoreError as exc:
         print(f"ledger: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # `ledger ... | head`: the reader has all it wanted
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (stdout stays open to exit)
+        return EXIT_OK
     except (ReportError, UsageError) as exc:
         print(f"ledger: {exc}", file=sys.stderr)
         return EXIT_FAILED if isinstance(exc, ReportError) else EXIT_USAGE
@@ -146,15 +160,18 @@ def _lines(path: str) -> Iterator[bytes]:
 
 
 def cmd_submit(store: Any, args: argparse.Namespace) -> int:
+    from commands.export import count_lines, progress
     from commands.intake import Intake
     from projections.readmodel import catch_up
 
     rejected = False
-    intake = Intake(store)
     write = sys.stdout.write
-    for result in intake.submit(_lines(args.file)):
-        rejected = rejected or result.status == "rejected"
-        write(msgspec.json.encode(result.to_json()).decode() + "\n")
+    with progress("submit", lambda: count_lines(args.file)) as advance:
+        intake = Intake(store)  # inside: its log lines print above the bar
+        for result in intake.submit(_lines(args.file)):
+            rejected = rejected or result.status == "rejected"
+            write(msgspec.json.encode(result.to_json()).decode() + "\n")
+            advance(1)
     catch_up(store)
     return EXIT_FAILED if rejected else EXIT_OK
 
@@ -166,8 +183,19 @@ def _today(on: dt.date | None) -> dt.date:
 def cmd_statement(store: Any, args: argparse.Namespace) -> int:
     from commands.reports import statement
 
+    fmt = args.format or ("json" if args.json else "table")
+    if args.json and fmt != "json":
+        raise UsageError(f"--json contradicts --format {fmt}")
+    if args.output and fmt not in ("html", "pdf"):
+        raise UsageError("--output is for --format html or pdf")
+    if fmt in ("html", "pdf"):
+        from commands.export import write_statement
+
+        print(write_statement(store, args.contract, args.period, fmt, args.output, live=args.live,
+                              on=_today(args.on), as_of=args.as_of))
+        return EXIT_OK
     data = statement(store, args.contract, args.period, args.live, _today(args.on), args.as_of)
-    _out(data) if args.json else render.statement(data)
+    _out(data) if fmt == "json" else render.statement(data)
     return EXIT_OK
 
 
@@ -279,6 +307,19 @@ def cmd_rebuild(store: Any, args: argparse.Namespace) -> int:
     return EXIT_FAILED if report["differences"] else EXIT_OK
 
 
+def cmd_export(store: Any, args: argparse.Namespace) -> int:
+    from commands.export import ExportUsageError, write_export
+
+    try:
+        path = write_export(store, args.kind, args.format, args.output, period=args.period,
+                            contract_id=args.contract, on=_today(args.on), as_of=args.as_of)
+    except ExportUsageError as exc:
+        raise UsageError(str(exc)) from None
+    if path is not None:
+        print(path)
+    return EXIT_OK
+
+
 def cmd_demo(store: Any, args: argparse.Namespace) -> int:
     from commands.demo import run_demo
 
@@ -289,7 +330,7 @@ COMMANDS = {
     "submit": cmd_submit, "statement": cmd_statement, "statements": cmd_statements,
     "breaches": cmd_breaches, "disputes": cmd_disputes, "explain": cmd_explain,
     "balance": cmd_balance, "journal": cmd_journal, "history": cmd_history,
-    "audit": cmd_audit, "rebuild": cmd_rebuild, "demo": cmd_demo,
+    "audit": cmd_audit, "rebuild": cmd_rebuild, "demo": cmd_demo, "export": cmd_export,
 }
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ def run_demo(store: Any, args: argparse.Namespace) -> int:
     from commands import render
     from commands.cli import EXIT_OK
     from commands.demo_data import demo_lines
+    from commands.export import write_demo_documents
     from commands.intake import Intake
     from commands.log import CommandLog, configure
     from commands.reports import breaches, statements
@@ -33,4 +34,5 @@ def run_demo(store: Any, args: argparse.Namespace) -> int:
     records = breaches(store, None, None, dt.date(2026, 12, 31), None)
     render.table([msgspec.structs.asdict(r) for r in records], "Breach records on 2026-12-31",
                  skip=("evidence", "detail"))
+    write_demo_documents(store)  # one HTML and one PDF statement, paths on stderr
     return EXIT_OK

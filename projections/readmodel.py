@@ -14,6 +14,7 @@ import hashlib
 from typing import Any
 
 import msgspec
+from rich.console import Console
 from rich.progress import Progress
 
 from ledger.activity import contract_stream
@@ -189,7 +190,7 @@ def _compare(stored: Any, again: Any) -> list[dict[str, Any]]:
 def _progress(enabled: bool, total: int) -> Any:
     if not enabled:
         return lambda n, done=False: None
-    bar = Progress(transient=True)
+    bar = Progress(console=Console(stderr=True), transient=True)
     task = bar.add_task("checking statements", total=total)
     bar.start()
 

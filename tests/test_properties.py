@@ -17,11 +17,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, event, given, settings
-from hypothesis import strategies as st
-
 from builders import agent_ready, bpc_terms, cmd, days, fixed_terms, issue, pay, shift, sign
 from conftest import Ledger
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 MARCH = days("2026-03-02", "2026-03-31")
 APRIL = days("2026-04-01", "2026-04-30")
