@@ -1,0 +1,88 @@
+"""The ledger program as users meet it: exit codes, human tables, secrets."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from builders import agent_ready, full_month, issue, pay, sign
+from conftest import Ledger
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _given(ledger: Any) -> None:
+    ledger.accept(sign("C1"), *agent_ready("a1"), *agent_ready("a2"),
+                  *full_month(["a1", "a2"], "2026-03-02", "2026-03-31"),
+                  issue("2026-03", "2026-04-01"), pay("P1", 100000, "2026-04-03"))
+
+
+@pytest.mark.parametrize("argv", [
+    ["no-such-command"],
+    ["statement", "C1"],
+    ["breaches", "--on", "2026-13-01"],
+    ["statements", "--as-of", "yesterday"],
+    ["audit", "verify", "--digest", "12:nothex"],
+    ["journal", "--format", "xml"],
+])
+def test_bad_usage_exits_2(sqlite_ledger: Ledger, argv: list[str]) -> None:
+    run = sqlite_ledger.run(*argv)
+    assert run.code == 2, run
+    assert "Traceback" not in run.err
+
+
+def test_unknown_contract_or_statement_exits_1_with_a_message(sqlite_ledger: Ledger) -> None:
+    _given(sqlite_ledger)
+    for argv in (["balance", "C9", "--json"], ["history", "C9"],
+                 ["explain", "C1", "2026-04", "base"], ["explain", "C1", "2026-03", "late_fee"]):
+        run = sqlite_ledger.run(*argv)
+        assert run.code == 1, (argv, run)
+        assert run.err.startswith("ledger: "), run
+        assert "Traceback" not in run.err
+
+
+def test_missing_input_file_is_usage(sqlite_ledger: Ledger, tmp_path: Path) -> None:
+    run = sqlite_ledger.run("submit", str(tmp_path / "nope.jsonl"))
+    assert run.code == 2
+    assert "cannot read" in run.err
+
+
+def test_every_report_prints_a_table(sqlite_ledger: Ledger) -> None:
+    _given(sqlite_ledger)
+    for argv in (["statement", "C1", "2026-03"],
+                 ["statement", "C1", "2026-04", "--live", "--on", "2026-05-01"],
+                 ["statement", "C1", "2026-03", "--live"], ["statements"], ["balance"],
+                 ["breaches", "--on", "2026-05-01"], ["disputes"], ["history", "C1"],
+                 ["explain", "C1", "2026-03", "base"], ["journal"], ["journal", "--format", "csv"],
+                 ["audit", "digest"], ["audit", "verify"], ["rebuild"]):
+        run = sqlite_ledger.run(*argv)
+        assert run.code == 0, (argv, run)
+        assert run.out.strip(), argv
+
+
+def test_stdin_submission_and_ledger_db_variable(tmp_path: Path) -> None:
+    db = tmp_path / "env.db"
+    env = dict(os.environ, LEDGER_DB=str(db), LEDGER_LOG_LEVEL="warning", PYTHONPATH=str(ROOT))
+    line = '{"type": "record_payment", "id": "x", "contract_id": "C9", "payment_id": "P", ' \
+           '"amount_fen": 1, "received_on": "2026-01-01", "reference": ""}\n'
+    done = subprocess.run([sys.executable, "-m", "commands.cli", "submit", "-"], input=line,
+                          capture_output=True, text=True, env=env, cwd=tmp_path, check=False)
+    assert done.returncode == 1
+    assert '"code":"unknown_contract"' in done.stdout
+    assert db.exists()
+
+
+def test_passwords_never_appear_in_errors_or_logs(tmp_path: Path) -> None:
+    url = "postgresql://ledger:s3cr3t-pw@127.0.0.1:1/ledger"
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-m", "commands.cli", "--db", url, "statements"],
+                          capture_output=True, text=True, env=env, cwd=tmp_path, check=False,
+                          timeout=120)
+    assert done.returncode in (1, 2)
+    assert "s3cr3t-pw" not in done.stdout + done.stderr
+    assert "postgresql://ledger@127.0.0.1:1/ledger" in done.stderr
+    assert "Traceback" not in done.stderr
