@@ -55,8 +55,11 @@ class CommandLog:
 
     def __init__(self, logger: Any = None, **context: Any) -> None:
         self.logger = (logger or configure()).bind(**context)
+        self.enabled = self.logger.is_enabled_for(logging.INFO)
 
     def command(self, result: _Result, seconds: float) -> None:
+        if not self.enabled:
+            return
         fields: dict[str, Any] = {
             "command_id": result.id, "type": result.command_type,
             "contract_id": result.contract_id, "outcome": result.status,

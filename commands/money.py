@@ -134,12 +134,12 @@ def report_breach(ws: Workspace, c: C.ReportBreach, m: Meta) -> Emitted:
 
 @handles(C.ResolveBreach)
 def resolve_breach(ws: Workspace, c: C.ResolveBreach, m: Meta) -> Emitted:
-    contract_id = split_breach_id(c.breach_id, RULES)
+    contract_id, rule = split_breach_id(c.breach_id, RULES)
     state = ws.contract(contract_id) if contract_id else None
     if state is None or contract_id is None:
         raise E.UnknownBreachError(f"breach {c.breach_id} is not known", "breach_id")
     loader = lambda month: ws.month(state.contract_id, month)  # noqa: E731
-    records = {r.breach_id: r for r in evaluate(state, loader, c.on + dt.timedelta(days=1))}
+    records = {r.breach_id: r for r in evaluate(state, loader, c.on + dt.timedelta(days=1), rule)}
     record = records.get(c.breach_id)
     if record is None:
         raise E.UnknownBreachError(f"breach {c.breach_id} is not known", "breach_id")
@@ -150,13 +150,13 @@ def resolve_breach(ws: Workspace, c: C.ResolveBreach, m: Meta) -> Emitted:
         note=c.note, **m))]
 
 
-def split_breach_id(breach_id: str, rules: tuple[str, ...]) -> str | None:
+def split_breach_id(breach_id: str, rules: tuple[str, ...]) -> tuple[str | None, str | None]:
+    """``CONTRACT/RULE/KEY`` -> (contract id, rule); contract ids may hold slashes."""
     for rule in rules:
-        marker = f"/{rule}/"
-        at = breach_id.find(marker)
+        at = breach_id.find(f"/{rule}/")
         if at > 0:
-            return breach_id[:at]
-    return None
+            return breach_id[:at], rule
+    return None, None
 
 
 @handles(C.IssueSettlement)

@@ -161,17 +161,20 @@ def _base_and_special(state: ContractState, shifts: list[DayShift], period: str)
 def _commission(state: ContractState, months: MonthLoader, period: str,
                 cutoff: dt.date | None) -> list[Calc]:
     first, last = bounds(period)
-    total, amount, rates, evidence = 0, ZERO, set(), []
+    by_rate: dict[Any, int] = {}  # rate -> sales at that rate: one exact product per rate
+    evidence = []
     for month in months_of(period):
         for sale in months(month).sales:
             if not first <= sale.date <= last or (cutoff is not None and sale.date >= cutoff):
                 continue
             pricing = state.terms_on(sale.date).pricing
             assert isinstance(pricing, BasePlusCommission)
-            total += sale.sales_fen
-            amount += sale.sales_fen * exact(pricing.commission_rate)
-            rates.add(str(pricing.commission_rate))
+            rate = pricing.commission_rate
+            by_rate[rate] = by_rate.get(rate, 0) + sale.sales_fen
             evidence.append(sale.command_id)
+    total = sum(by_rate.values())
+    amount = sum((fen * exact(rate) for rate, fen in by_rate.items()), ZERO)
+    rates = {str(rate) for rate in by_rate}
     refs: dict[str, Any] = {"period": period}
     if len(rates) == 1:
         refs["commission_rate"] = next(iter(rates))

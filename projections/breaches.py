@@ -35,19 +35,27 @@ def periods_until(state: ContractState, day: dt.date) -> list[str]:
     return out
 
 
-def evaluate(state: ContractState, months: MonthLoader, on: dt.date) -> list[BreachRecord]:
+def evaluate(state: ContractState, months: MonthLoader, on: dt.date,
+             rule: str | None = None) -> list[BreachRecord]:
+    """Every record on ``on``; with ``rule``, only that rule's records."""
     records: list[BreachRecord] = []
     last_day = on - ONE_DAY
     end = state.last_service_day
     horizon = min(last_day, end) if end is not None else last_day
-    for period in periods_until(state, horizon):
-        records += _understaffed(state, months, period, on)
-        if bounds(period)[1] < on:
-            records += _qa(state, months, period)
-            records += _slow(state, months, period)
-    records += _late_payments(state, on)
-    records += _deposit(state, on)
-    records += _reported(state)
+
+    def wanted(name: str) -> bool:
+        return rule is None or rule == name
+
+    if wanted("understaffed_shift") or wanted("qa_failures") or wanted("slow_response"):
+        for period in periods_until(state, horizon):
+            if wanted("understaffed_shift"):
+                records += _understaffed(state, months, period, on)
+            if bounds(period)[1] < on:
+                records += _qa(state, months, period) if wanted("qa_failures") else []
+                records += _slow(state, months, period) if wanted("slow_response") else []
+    records += _late_payments(state, on) if wanted("late_payment") else []
+    records += _deposit(state, on) if wanted("deposit_late") else []
+    records += _reported(state) if wanted("reported") else []
     resolved = state.breach_resolutions
     out = []
     for r in records:
