@@ -227,7 +227,8 @@ def record_shift(ws: Workspace, c: C.RecordShift, m: Meta) -> Emitted:
     check_window(state, c.date, "date")
     _shift_code(state, c.date, c.shift)
     check_live(state, c.agent_id, c.date)
-    if ws.month(c.contract_id, month_of(c.date)).has_shift(c.agent_id, c.date, c.shift):
+    bit = ws.agent_bit(c.contract_id, c.agent_id)
+    if ws.shifts(c.contract_id, month_of(c.date)).has_shift(bit, c.date, c.shift):
         raise E.ShiftExistsError(
             f"agent {c.agent_id} already has shift {c.shift} on {c.date}", "date")
     return [on_activity(c.contract_id, c.date, ev.ShiftRecorded(
@@ -237,7 +238,8 @@ def record_shift(ws: Workspace, c: C.RecordShift, m: Meta) -> Emitted:
 @handles(C.RetractShift)
 def retract_shift(ws: Workspace, c: C.RetractShift, m: Meta) -> Emitted:
     contract_of(ws, c.contract_id)
-    if not ws.month(c.contract_id, month_of(c.date)).has_shift(c.agent_id, c.date, c.shift):
+    bit = ws.agent_bit(c.contract_id, c.agent_id)
+    if not ws.shifts(c.contract_id, month_of(c.date)).has_shift(bit, c.date, c.shift):
         raise E.ShiftNotRecordedError(
             f"no recorded shift {c.shift} of agent {c.agent_id} on {c.date}", "shift")
     return [on_activity(c.contract_id, c.date, ev.ShiftRetracted(

@@ -16,7 +16,6 @@ import datetime as dt
 import hashlib
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -44,8 +43,7 @@ _CANONICAL = msgspec.json.Encoder(order="sorted", decimal_format="number")
 Row = tuple[str, str, str]  # command id, body hash, recorded at
 
 
-@dataclass
-class Result:
+class Result(msgspec.Struct):
     id: Any
     status: str
     error: dict[str, Any] | None = None

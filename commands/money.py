@@ -15,7 +15,7 @@ from commands.handlers import (
 )
 from ledger import errors as E
 from ledger.activity import dispute_stream
-from ledger.periods import bounds
+from ledger.periods import bounds, months_of
 from ledger.workspace import Workspace
 from projections.billing import draft
 from projections.breaches import RULES, evaluate
@@ -138,7 +138,7 @@ def resolve_breach(ws: Workspace, c: C.ResolveBreach, m: Meta) -> Emitted:
     state = ws.contract(contract_id) if contract_id else None
     if state is None or contract_id is None:
         raise E.UnknownBreachError(f"breach {c.breach_id} is not known", "breach_id")
-    loader = lambda month: ws.month(state.contract_id, month)  # noqa: E731
+    loader = ws.full_loader(state.contract_id)
     records = {r.breach_id: r for r in evaluate(state, loader, c.on + dt.timedelta(days=1), rule)}
     record = records.get(c.breach_id)
     if record is None:
@@ -177,8 +177,12 @@ def issue_settlement(ws: Workspace, c: C.IssueSettlement, m: Meta) -> Emitted:
             last = end
         if c.issued_on <= last:
             raise E.PeriodNotEndedError(f"{c.period} has not ended on {c.issued_on}", "period")
-    d = draft(state, lambda month: ws.month(c.contract_id, month), c.period, c.issued_on,
-              versions_now=ws.activity_versions(c.contract_id))
+    months = {m for q in (*state.order, c.period) for m in months_of(q)}
+    activity = state.activity_period_of(c.period)
+    if activity is not None:
+        months.update(months_of(activity))
+    d = draft(state, ws.light_loader(c.contract_id), c.period, c.issued_on,
+              versions_now=ws.activity_versions(c.contract_id, sorted(months)))
     return [on_contract(c.contract_id, ev.SettlementIssued(
         contract_id=c.contract_id, period=c.period, issued_on=c.issued_on,
         statement=d.statement, final=d.final, billed_adjustments=d.billed_adjustments,

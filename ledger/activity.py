@@ -43,6 +43,61 @@ class MonthActivity:
     def has_shift(self, agent_id: str, day: dt.date, code: str) -> bool:
         return agent_id in self.shifts.get((day, code), {})
 
+    def agents_on(self, day: dt.date, code: str) -> list[tuple[str, str | None]]:
+        """(agent, command id) with a recorded, unretracted shift."""
+        return list(self.shifts.get((day, code), {}).items())
+
+    def sale_rows(self) -> list[tuple[dt.date, int, str | None]]:
+        """(date, sales_fen, command id) of every sales record."""
+        return [(s.date, s.sales_fen, s.command_id) for s in self.sales]
+
+
+class MonthShifts:
+    """A month as intake and issuing need it: the stream version, the recorded
+    shifts as one bitmask of agents per (date, shift code), and sales per date.
+
+    A few kilobytes a month, so a long submit keeps thousands of months warm
+    and a statement is priced without reading its months again. It carries no
+    evidence: ``explain`` and the reports read the full ``MonthActivity``.
+    ``agents`` is the contract's bit -> agent id list, shared by its months.
+    """
+
+    __slots__ = ("agents", "masks", "sales", "version")
+
+    def __init__(self, agents: list[str]) -> None:
+        self.version = 0
+        self.agents = agents
+        self.masks: dict[tuple[dt.date, str], int] = {}
+        self.sales: dict[dt.date, int] = {}
+
+    def evolve(self, event: ev.Event, agent_bit: int) -> None:
+        self.version += 1
+        if isinstance(event, ev.ShiftRecorded):
+            key = (event.date, event.shift)
+            self.masks[key] = self.masks.get(key, 0) | agent_bit
+        elif isinstance(event, ev.ShiftRetracted):
+            key = (event.date, event.shift)
+            self.masks[key] = self.masks.get(key, 0) & ~agent_bit
+        elif isinstance(event, ev.SalesRecorded):
+            self.sales[event.date] = self.sales.get(event.date, 0) + event.sales_fen
+
+    def has_shift(self, agent_bit: int, day: dt.date, code: str) -> bool:
+        return bool(self.masks.get((day, code), 0) & agent_bit)
+
+    def agents_on(self, day: dt.date, code: str) -> list[tuple[str, str | None]]:
+        mask = self.masks.get((day, code), 0)
+        out: list[tuple[str, str | None]] = []
+        index = 0
+        while mask:
+            if mask & 1:
+                out.append((self.agents[index], None))
+            mask >>= 1
+            index += 1
+        return out
+
+    def sale_rows(self) -> list[tuple[dt.date, int, str | None]]:
+        return [(day, fen, None) for day, fen in self.sales.items()]
+
 
 def activity_stream(contract_id: str, month: str) -> str:
     return f"activity:{contract_id}:{month}"

@@ -10,20 +10,30 @@ On a version conflict (another writer), the caller discards and retries.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 
-from ledger.activity import MonthActivity, activity_stream, contract_stream, dispute_stream
+from ledger.activity import (
+    MonthActivity,
+    MonthShifts,
+    activity_stream,
+    contract_stream,
+    dispute_stream,
+)
 from ledger.contract import ContractState
 from ledger.store import Pending, Store
 from schemas import events as ev
 
-MONTH_CACHE = 256  # month states kept between batches of one submit
+MONTH_CACHE = 4096  # light months kept between batches (a few KB each)
 
 
 class Workspace:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.contracts: dict[str, ContractState | None] = {}
-        self.months: OrderedDict[tuple[str, str], MonthActivity] = OrderedDict()
+        self.months: OrderedDict[tuple[str, str], MonthShifts] = OrderedDict()
+        self._unsaved: set[tuple[str, str]] = set()
+        self._agent_bits: dict[str, dict[str, int]] = {}
+        self._agent_names: dict[str, list[str]] = {}
         self.disputes: dict[str, str | None] = {}
         self.pending: list[Pending] = []
         self._dispute_versions: dict[str, int] = {}
@@ -42,28 +52,79 @@ class Workspace:
             self.contracts[contract_id] = state
         return self.contracts[contract_id]
 
-    def month(self, contract_id: str, month: str) -> MonthActivity:
+    def agent_bit(self, contract_id: str, agent_id: str) -> int:
+        """A bit of its own for each agent of a contract (for ``MonthShifts``)."""
+        bits = self._agent_bits.setdefault(contract_id, {})
+        bit = bits.get(agent_id)
+        if bit is None:
+            bit = bits[agent_id] = 1 << len(bits)
+            self._agent_names.setdefault(contract_id, []).append(agent_id)
+        return bit
+
+    def shifts(self, contract_id: str, month: str) -> MonthShifts:
+        """The light month intake validates against; cached, least recently used first out."""
         key = (contract_id, month)
-        activity = self.months.get(key)
-        if activity is None:
-            activity = MonthActivity(month)
+        light = self.months.get(key)
+        if light is None:
+            light = MonthShifts(self._agent_names.setdefault(contract_id, []))
             for rec in self.store.stream(activity_stream(contract_id, month)):
-                activity.evolve(rec.event)
-            self.months[key] = activity
-            if len(self.months) > MONTH_CACHE and not self.pending:
-                self.months.popitem(last=False)
+                light.evolve(rec.event, self._bit_of(contract_id, rec.event))
+            self.months[key] = light
+            self._evict()
         else:
             self.months.move_to_end(key)
+        return light
+
+    def _bit_of(self, contract_id: str, event: ev.Event) -> int:
+        agent = getattr(event, "agent_id", None)
+        return self.agent_bit(contract_id, agent) if agent is not None else 0
+
+    def _evict(self) -> None:
+        while len(self.months) > MONTH_CACHE:
+            for key in self.months:  # oldest first; months with unsaved events stay
+                if key not in self._unsaved:
+                    del self.months[key]
+                    break
+            else:
+                return
+
+    def full_month(self, contract_id: str, month: str) -> MonthActivity:
+        """Everything of a month, for billing: the stored stream plus unsaved events."""
+        activity = MonthActivity(month)
+        stream = activity_stream(contract_id, month)
+        for rec in self.store.stream(stream):
+            activity.evolve(rec.event)
+        for pending in self.pending:
+            if pending.originator_id == stream:
+                activity.evolve(pending.event)
         return activity
 
-    def activity_versions(self, contract_id: str) -> dict[str, int]:
-        """Month -> current version of the contract's activity streams (pending included)."""
-        prefix = activity_stream(contract_id, "")
-        stored = self.store.stream_versions(self.store.streams_with_prefix(prefix))
-        out = {sid[len(prefix):]: v for sid, v in stored.items()}
-        for (cid, month), activity in self.months.items():
-            if cid == contract_id:
-                out[month] = activity.version
+    def light_loader(self, contract_id: str) -> Callable[[str], MonthShifts]:
+        """Months for pricing a statement: the warm light months, unsaved events included."""
+        return lambda month: self.shifts(contract_id, month)
+
+    def full_loader(self, contract_id: str) -> Callable[[str], MonthActivity]:
+        loaded: dict[str, MonthActivity] = {}
+
+        def load(month: str) -> MonthActivity:
+            if month not in loaded:
+                loaded[month] = self.full_month(contract_id, month)
+            return loaded[month]
+        return load
+
+    def activity_versions(self, contract_id: str, months: Iterable[str]) -> dict[str, int]:
+        """Month -> current version of those activity streams (unsaved events included)."""
+        out: dict[str, int] = {}
+        ask: list[str] = []
+        for month in months:
+            light = self.months.get((contract_id, month))
+            if light is not None:
+                out[month] = light.version
+            else:
+                ask.append(month)
+        stored = self.store.stream_versions([activity_stream(contract_id, m) for m in ask])
+        for month in ask:
+            out[month] = stored.get(activity_stream(contract_id, month), 0)
         return out
 
     def dispute_owner(self, dispute_id: str) -> str | None:
@@ -89,9 +150,10 @@ class Workspace:
             version = state.version
         elif kind == "activity":
             contract_id, _, month = rest.rpartition(":")
-            activity = self.month(contract_id, month)
-            activity.evolve(event)
-            version = activity.version
+            light = self.shifts(contract_id, month)
+            light.evolve(event, self._bit_of(contract_id, event))
+            version = light.version
+            self._unsaved.add((contract_id, month))
         else:  # dispute claim
             self.disputes[rest] = event.contract_id
             version = self._dispute_versions.get(rest, 0) + 1
@@ -103,6 +165,8 @@ class Workspace:
             return []
         positions = self.store.save(self.pending, commands)
         self.pending = []
+        self._unsaved.clear()
+        self._evict()
         return positions
 
     def discard(self) -> None:
@@ -112,3 +176,4 @@ class Workspace:
         self.disputes.clear()
         self._dispute_versions.clear()
         self.pending = []
+        self._unsaved.clear()

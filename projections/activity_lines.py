@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from ledger.activity import MonthActivity
+from ledger.activity import MonthActivity, MonthShifts
 from ledger.contract import ContractState
 from ledger.money import ZERO, exact, round_fen
 from ledger.periods import bounds, dates, days_in_month, months_of
 from schemas.terms import BasePlusCommission, FixedFee, Terms
 
-MonthLoader = Callable[[str], MonthActivity]
+MonthLoader = Callable[[str], MonthActivity | MonthShifts]  # light months price a statement
+FullLoader = Callable[[str], MonthActivity]  # evidence and metrics need the full month
 
 
 @dataclass
@@ -96,8 +97,7 @@ def day_shifts(state: ContractState, months: MonthLoader, period: str,
         activity = loaded[day.isoformat()[:7]]
         for shift in terms.staffing.shifts:
             plan = planned(state, terms, day, shift.code)
-            agents = activity.shifts.get((day, shift.code), {})
-            live = [cmd for agent, cmd in agents.items()
+            live = [cmd or agent for agent, cmd in activity.agents_on(day, shift.code)
                     if (a := state.agents.get(agent)) is not None and a.live_on(day)]
             billable = min(plan, len(live))
             if plan or live:
@@ -164,14 +164,15 @@ def _commission(state: ContractState, months: MonthLoader, period: str,
     by_rate: dict[Any, int] = {}  # rate -> sales at that rate: one exact product per rate
     evidence = []
     for month in months_of(period):
-        for sale in months(month).sales:
-            if not first <= sale.date <= last or (cutoff is not None and sale.date >= cutoff):
+        for day, sales_fen, command_id in months(month).sale_rows():
+            if not first <= day <= last or (cutoff is not None and day >= cutoff):
                 continue
-            pricing = state.terms_on(sale.date).pricing
+            pricing = state.terms_on(day).pricing
             assert isinstance(pricing, BasePlusCommission)
             rate = pricing.commission_rate
-            by_rate[rate] = by_rate.get(rate, 0) + sale.sales_fen
-            evidence.append(sale.command_id)
+            by_rate[rate] = by_rate.get(rate, 0) + sales_fen
+            if command_id is not None:
+                evidence.append(command_id)
     total = sum(by_rate.values())
     amount = sum((fen * exact(rate) for rate, fen in by_rate.items()), ZERO)
     rates = {str(rate) for rate in by_rate}

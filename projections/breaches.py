@@ -17,7 +17,7 @@ import msgspec
 from ledger.contract import ContractState
 from ledger.money import ZERO, exact, round_fen
 from ledger.periods import bounds, dates, months_of, next_period
-from projections.activity_lines import MonthLoader, day_shifts, priced_lines, qa_failures
+from projections.activity_lines import FullLoader, day_shifts, priced_lines, qa_failures
 from schemas.reports import BreachRecord
 
 RULES = ("understaffed_shift", "qa_failures", "slow_response", "late_payment",
@@ -35,7 +35,7 @@ def periods_until(state: ContractState, day: dt.date) -> list[str]:
     return out
 
 
-def evaluate(state: ContractState, months: MonthLoader, on: dt.date,
+def evaluate(state: ContractState, months: FullLoader, on: dt.date,
              rule: str | None = None) -> list[BreachRecord]:
     """Every record on ``on``; with ``rule``, only that rule's records."""
     records: list[BreachRecord] = []
@@ -70,7 +70,7 @@ def _record(state: ContractState, rule: str, key: str, party: str, period: str, 
                         period, on, detail, list(dict.fromkeys(evidence)), amount, status)
 
 
-def _understaffed(state: ContractState, months: MonthLoader, period: str,
+def _understaffed(state: ContractState, months: FullLoader, period: str,
                   on: dt.date) -> list[BreachRecord]:
     out = []
     for s in day_shifts(state, months, period, on):
@@ -84,7 +84,7 @@ def _understaffed(state: ContractState, months: MonthLoader, period: str,
     return out
 
 
-def _qa(state: ContractState, months: MonthLoader, period: str) -> list[BreachRecord]:
+def _qa(state: ContractState, months: FullLoader, period: str) -> list[BreachRecord]:
     failures = qa_failures(state, period, None)
     _, last = bounds(period)
     threshold = state.terms_on(last).penalties.qa_breach_failures
@@ -97,7 +97,7 @@ def _qa(state: ContractState, months: MonthLoader, period: str) -> list[BreachRe
         [q.command_id for q in failures], penalty.amount_fen, "open")]
 
 
-def _slow(state: ContractState, months: MonthLoader, period: str) -> list[BreachRecord]:
+def _slow(state: ContractState, months: FullLoader, period: str) -> list[BreachRecord]:
     first, last = bounds(period)
     sessions, weighted, evidence = 0, ZERO, []
     for month in months_of(period):
