@@ -206,43 +206,42 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
             ]
         self.sql_create_statements += [Composed([SQL(text)]) for text in statements]
 
-    def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """One plain transaction per batch: lock, events, command rows, chain links.
+
+        The library pipelines these statements; then a conflict can surface as
+        "pipeline aborted" instead of a unique violation, which must be retried.
+        Here every statement runs in turn, so a conflict is an IntegrityError.
+        The table lock comes first: writers queue, and the chain head and the
+        command ids seen below are the committed ones.
+        """
         commands = kwargs.get("commands") or ()
-        if commands:  # one statement for the whole batch, arrays instead of rows
-            ids, hashes, times = (list(column) for column in zip(*commands, strict=True))
-            curs.execute(f"INSERT INTO {COMMANDS_TABLE} SELECT * FROM "
-                         "unnest(%s::text[], %s::text[], %s::text[])", (ids, hashes, times),
-                         binary=True)
-        super()._insert_events(curs, stored_events, **kwargs)
-
-    def _insert_stored_events(self, curs: Any, stored_events: Sequence[StoredEvent],
-                              **kwargs: Any) -> None:
-        # As the library does (table lock, notify), but with plain arrays per
-        # column: adapting a composite array costs more than the insert itself.
-        self._lock_table(curs)
-        self._notify_channel(curs)
-        curs.execute(
-            f"INSERT INTO {EVENTS_TABLE} (originator_id, originator_version, topic, state) "
-            "SELECT * FROM unnest(%s::text[], %s::bigint[], %s::text[], %s::bytea[]) "
-            "RETURNING notification_id",
-            ([str(s.originator_id) for s in stored_events],
-             [s.originator_version for s in stored_events],
-             [s.topic for s in stored_events], [s.state for s in stored_events]),
-            binary=True)
-
-    def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[StoredEvent],
-                                       **kwargs: Any) -> Sequence[int] | None:
-        # Still inside the transaction, after the events table was locked: the
-        # chain head cannot move under us.
-        positions = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        if positions:
+        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+            self._lock_table(curs)
+            self._notify_channel(curs)
+            if commands:
+                ids, hashes, times = (list(column) for column in zip(*commands, strict=True))
+                curs.execute(f"INSERT INTO {COMMANDS_TABLE} SELECT * FROM "
+                             "unnest(%s::text[], %s::text[], %s::text[])", (ids, hashes, times),
+                             binary=True)
+            if not stored_events:
+                return []
+            curs.execute(
+                f"INSERT INTO {EVENTS_TABLE} (originator_id, originator_version, topic, state) "
+                "SELECT * FROM unnest(%s::text[], %s::bigint[], %s::text[], %s::bytea[]) "
+                "RETURNING notification_id",
+                ([str(s.originator_id) for s in stored_events],
+                 [s.originator_version for s in stored_events],
+                 [s.topic for s in stored_events], [s.state for s in stored_events]),
+                binary=True)
+            positions = [row["notification_id"] for row in curs.fetchall()]
             curs.execute(_CHAIN_HEAD)
             head = curs.fetchone()
             previous = bytes.fromhex(head["link"]) if head else GENESIS
             rows = _chain_rows(previous, positions, stored_events)
             curs.execute(f"INSERT INTO {CHAIN_TABLE} SELECT * FROM unnest(%s::bigint[], %s::text[])",
                          ([p for p, _ in rows], [link for _, link in rows]), binary=True)
-        return positions
+            return positions
 
 
 class LedgerApplication(Application[str]):
