@@ -2,7 +2,9 @@
 
 Design:
 - Stored events are msgspec Structs (``schemas.events``) written through our own
-  mapper: topic = the event's class name (stable), state = msgspec JSON.
+  mapper (``ledger.codec``): topic = the event's class name, state = msgspec JSON.
+- Our recorders (``ledger.recorders``) extend the library's: batch inserts, the
+  idempotency rows, the hash chain, tables that refuse edits.
 - Streams are short: ``contract:<id>`` holds a contract's lifecycle and money
   events, ``activity:<id>:<YYYY-MM>`` one month of shifts, sales and service
   metrics, ``dispute:<id>`` the global claim of a dispute id.
@@ -16,232 +18,35 @@ Design:
 from __future__ import annotations
 
 import atexit
-import hashlib
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
-import msgspec
 from eventsourcing.application import Application
-from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
-from eventsourcing.postgres import PostgresApplicationRecorder
-from eventsourcing.sqlite import SQLiteApplicationRecorder
-from psycopg.sql import SQL, Composed
+from eventsourcing.persistence import Mapper
 
-from schemas.events import TOPICS, Event
-from schemas.types import enc_hook, stored_dec_hook
+from ledger.codec import (  # re-exported: the store's vocabulary
+    MsgspecMapper,
+    Pending,
+    Recorded,
+    StoreError,
+    decode_event,
+    encode_event,
+    stored_row,
+)
+from ledger.recorders import (  # re-exported for the audit trail
+    CHAIN_TABLE,
+    COMMANDS_TABLE,
+    EVENTS_TABLE,
+    GENESIS,
+    chain_link,
+)
 
-EVENTS_TABLE = "ledger_events"
-COMMANDS_TABLE = "ledger_commands"
-CHAIN_TABLE = "ledger_chain"
-GENESIS = bytes(32)
-_CHAIN_DDL = f"CREATE TABLE IF NOT EXISTS {CHAIN_TABLE} (position BIGINT PRIMARY KEY, link TEXT NOT NULL)"
-_CHAIN_HEAD = f"SELECT link FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1"
-
-
-def chain_link(previous: bytes, position: int, stream: str, version: int, topic: str,
-               state: bytes) -> bytes:
-    """One link of the tamper-evidence chain (see ``ledger.audit``)."""
-    h = hashlib.sha256(previous)
-    h.update(f"{position}\x1f{stream}\x1f{version}\x1f{topic}\x1f".encode())
-    h.update(state)
-    return h.digest()
-
-
-def _chain_rows(previous: bytes, positions: Sequence[int],
-                stored: Sequence[StoredEvent]) -> list[tuple[int, str]]:
-    rows = []
-    for position, s in zip(positions, stored, strict=True):
-        previous = chain_link(previous, position, str(s.originator_id), s.originator_version,
-                              s.topic, s.state)
-        rows.append((position, previous.hex()))
-    return rows
-
-_ENCODER = msgspec.json.Encoder(enc_hook=enc_hook)
-_DECODERS = {
-    name: msgspec.json.Decoder(type=cls, dec_hook=stored_dec_hook) for name, cls in TOPICS.items()
-}
-
-
-def encode_event(event: Event) -> bytes:
-    return _ENCODER.encode(event)
-
-
-def decode_event(topic: str, state: bytes) -> Event:
-    decoder = _DECODERS.get(topic)
-    if decoder is None:
-        raise StoreError(f"unknown event topic {topic!r} in the log")
-    return decoder.decode(state)
-
-
-class StoreError(Exception):
-    """The store cannot be opened or read; the message never holds a password."""
-
-
-class Pending(msgspec.Struct, frozen=True):
-    """A new event on its way into a stream (satisfies eventsourcing's protocol)."""
-
-    originator_id: str
-    originator_version: int
-    event: Event
-
-
-class StoredRow(msgspec.Struct, frozen=True):
-    """The row of a stored event, shaped like eventsourcing's ``StoredEvent``
-    (the recorders read these four attributes) but cheap to build by the million."""
-
-    originator_id: str
-    originator_version: int
-    topic: str
-    state: bytes
-
-
-def stored_row(pending: Pending) -> StoredRow:
-    return StoredRow(pending.originator_id, pending.originator_version,
-                     type(pending.event).__name__, _ENCODER.encode(pending.event))
-
-
-@dataclass(frozen=True, slots=True)
-class Recorded:
-    """An event read back, with its stream, version and log position."""
-
-    position: int
-    stream: str
-    version: int
-    event: Event
-
-    @property
-    def topic(self) -> str:
-        return type(self.event).__name__
-
-
-class MsgspecMapper(Mapper[str]):
-    """Maps ``Pending`` to stored rows with stable topics and msgspec JSON."""
-
-    def __init__(self, transcoder: Transcoder | None = None, **_: Any) -> None:
-        self.transcoder = transcoder  # type: ignore[assignment]
-        self.compressor = None
-        self.cipher = None
-
-    def to_stored_event(self, domain_event: Any) -> StoredEvent:
-        pending: Pending = domain_event
-        return StoredEvent(
-            originator_id=pending.originator_id,
-            originator_version=pending.originator_version,
-            topic=type(pending.event).__name__,
-            state=_ENCODER.encode(pending.event),
-        )
-
-    def to_domain_event(self, stored_event: StoredEvent) -> Any:
-        return Pending(
-            str(stored_event.originator_id),
-            stored_event.originator_version,
-            decode_event(stored_event.topic, stored_event.state),
-        )
-
-
-_EDIT_REFUSED = "ledger_events is append-only: {op} refused"
-
-
-class SqliteLedgerRecorder(SQLiteApplicationRecorder):
-    def __init__(self, datastore: Any, events_table_name: str = EVENTS_TABLE) -> None:
-        super().__init__(datastore, events_table_name=EVENTS_TABLE)
-
-    def construct_create_table_statements(self) -> list[str]:
-        statements = super().construct_create_table_statements()
-        statements.append(
-            f"CREATE TABLE IF NOT EXISTS {COMMANDS_TABLE} ("
-            "command_id TEXT PRIMARY KEY, body_hash TEXT NOT NULL, recorded_at TEXT NOT NULL)"
-        )
-        statements.append(_CHAIN_DDL)
-        for table in (EVENTS_TABLE, COMMANDS_TABLE):
-            for op in ("UPDATE", "DELETE"):
-                statements.append(
-                    f"CREATE TRIGGER IF NOT EXISTS {table}_refuse_{op.lower()} "
-                    f"BEFORE {op} ON {table} BEGIN "
-                    f"SELECT RAISE(ABORT, '{_EDIT_REFUSED.format(op=op).replace(EVENTS_TABLE, table)}'); END"
-                )
-        return statements
-
-    def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
-        commands = kwargs.get("commands") or ()
-        # Writing the command rows first takes SQLite's write lock, so the
-        # rowids below are ours alone: max(rowid)+1 onwards, in order.
-        c.executemany(f"INSERT INTO {COMMANDS_TABLE} VALUES (?,?,?)", commands)
-        c.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM {EVENTS_TABLE}")
-        first = int(c.fetchone()[0]) + 1
-        c.executemany(
-            self.insert_events_statement,
-            [(s.originator_id, s.originator_version, s.topic, s.state) for s in stored_events],
-        )
-        positions = list(range(first, first + len(stored_events)))
-        if positions:
-            c.execute(_CHAIN_HEAD)
-            head = c.fetchone()
-            rows = _chain_rows(bytes.fromhex(head[0]) if head else GENESIS, positions, stored_events)
-            c.executemany(f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?)", rows)
-        return positions
-
-
-class PostgresLedgerRecorder(PostgresApplicationRecorder):
-    def __init__(self, datastore: Any, events_table_name: str = EVENTS_TABLE) -> None:
-        super().__init__(datastore, events_table_name=EVENTS_TABLE)
-        statements = [
-            f"CREATE TABLE IF NOT EXISTS {COMMANDS_TABLE} ("
-            "command_id TEXT PRIMARY KEY, body_hash TEXT NOT NULL, recorded_at TEXT NOT NULL)",
-            "CREATE OR REPLACE FUNCTION ledger_refuse_edit() RETURNS trigger "
-            "LANGUAGE plpgsql AS $$ BEGIN "
-            "RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP; END $$",
-            _CHAIN_DDL,
-        ]
-        for table in (EVENTS_TABLE, COMMANDS_TABLE):
-            statements += [
-                f"CREATE OR REPLACE TRIGGER {table}_refuse_edit BEFORE UPDATE OR DELETE "
-                f"ON {table} FOR EACH ROW EXECUTE FUNCTION ledger_refuse_edit()",
-                f"CREATE OR REPLACE TRIGGER {table}_refuse_truncate BEFORE TRUNCATE "
-                f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_edit()",
-            ]
-        self.sql_create_statements += [Composed([SQL(text)]) for text in statements]
-
-    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
-        """One plain transaction per batch: lock, events, command rows, chain links.
-
-        The library pipelines these statements; then a conflict can surface as
-        "pipeline aborted" instead of a unique violation, which must be retried.
-        Here every statement runs in turn, so a conflict is an IntegrityError.
-        The table lock comes first: writers queue, and the chain head and the
-        command ids seen below are the committed ones.
-        """
-        commands = kwargs.get("commands") or ()
-        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-            self._lock_table(curs)
-            self._notify_channel(curs)
-            if commands:
-                ids, hashes, times = (list(column) for column in zip(*commands, strict=True))
-                curs.execute(f"INSERT INTO {COMMANDS_TABLE} SELECT * FROM "
-                             "unnest(%s::text[], %s::text[], %s::text[])", (ids, hashes, times),
-                             binary=True)
-            if not stored_events:
-                return []
-            curs.execute(
-                f"INSERT INTO {EVENTS_TABLE} (originator_id, originator_version, topic, state) "
-                "SELECT * FROM unnest(%s::text[], %s::bigint[], %s::text[], %s::bytea[]) "
-                "RETURNING notification_id",
-                ([str(s.originator_id) for s in stored_events],
-                 [s.originator_version for s in stored_events],
-                 [s.topic for s in stored_events], [s.state for s in stored_events]),
-                binary=True)
-            positions = [row["notification_id"] for row in curs.fetchall()]
-            curs.execute(_CHAIN_HEAD)
-            head = curs.fetchone()
-            previous = bytes.fromhex(head["link"]) if head else GENESIS
-            rows = _chain_rows(previous, positions, stored_events)
-            curs.execute(f"INSERT INTO {CHAIN_TABLE} SELECT * FROM unnest(%s::bigint[], %s::text[])",
-                         ([p for p, _ in rows], [link for _, link in rows]), binary=True)
-            return positions
+__all__ = ["CHAIN_TABLE", "COMMANDS_TABLE", "EVENTS_TABLE", "GENESIS", "Pending", "Recorded",
+           "Store", "StoreError", "chain_link", "close_all_stores", "decode_event", "encode_event",
+           "open_store"]
 
 
 class LedgerApplication(Application[str]):
@@ -278,7 +83,7 @@ def _env_for(db: str) -> dict[str, str]:
             raise StoreError(f"no database name in {describe(db)}")
         return common | {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
-            "APPLICATION_RECORDER_TOPIC": f"{__name__}:PostgresLedgerRecorder",
+            "APPLICATION_RECORDER_TOPIC": "ledger.recorders:PostgresLedgerRecorder",
             "POSTGRES_DBNAME": unquote(dbname),
             "POSTGRES_HOST": parts.hostname or "localhost",
             "POSTGRES_PORT": str(parts.port or 5432),
@@ -292,7 +97,7 @@ def _env_for(db: str) -> dict[str, str]:
         }
     return common | {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-        "APPLICATION_RECORDER_TOPIC": f"{__name__}:SqliteLedgerRecorder",
+        "APPLICATION_RECORDER_TOPIC": "ledger.recorders:SqliteLedgerRecorder",
         "SQLITE_DBNAME": db,
         "SQLITE_LOCK_TIMEOUT": "60",
     }
