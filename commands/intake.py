@@ -15,8 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import os
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -29,11 +32,11 @@ from commands.log import CommandLog
 from commands.validation import schema_error, typed_error
 from ledger import errors as E
 from ledger.store import Store
-from ledger.workspace import Workspace
+from ledger.workspace import Flight, Workspace
 from schemas.commands import AnyCommand
 from schemas.types import intake_dec_hook
 
-BATCH = 5000
+BATCH = int(os.environ.get("LEDGER_BATCH", "5000"))  # commands per transaction
 RETRIES = 50
 
 _PARSER = msgspec.json.Decoder(float_hook=Decimal)
@@ -42,6 +45,30 @@ _CANONICAL = msgspec.json.Encoder(order="sorted", decimal_format="number")
 
 
 Row = tuple[str, str, str]  # command id, body hash, recorded at
+
+
+@dataclass(eq=False)
+class _Flying:
+    """A decided batch and, once launched, its write."""
+
+    lines: list[bytes]
+    parsed: list[Any]
+    results: list[tuple[Result, float]]
+    rows: list[Row]
+    flight: Flight | None
+    future: Future[list[int]] | None
+
+
+def _chunks(lines: Iterable[bytes], size: int) -> Iterator[list[bytes]]:
+    chunk: list[bytes] = []
+    for line in lines:
+        if line.strip():
+            chunk.append(line)
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+    if chunk:
+        yield chunk
 
 
 class Result(msgspec.Struct):
@@ -102,42 +129,109 @@ class Intake:
         self.log = log or CommandLog()
 
     def submit(self, lines: Iterable[bytes], batch: int = BATCH) -> Iterator[Result]:
+        """Results in input order, each batch's only once its transaction committed.
+
+        While one batch is written (a writer thread: the database works outside
+        the GIL), the next is decided on the states that already hold the first
+        one's events. If that write loses a conflict to another process, both
+        batches are decided again from fresh state.
+        """
         # The cyclic garbage collector would walk every warm state object again
         # and again (a quarter of the time of a big submit); intake makes no
         # reference cycles worth chasing, so it runs once per batch instead.
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            chunk: list[bytes] = []
-            for line in lines:
-                if not line.strip():
-                    continue
-                chunk.append(line)
-                if len(chunk) >= batch:
-                    yield from self._batch(chunk)
+            with ThreadPoolExecutor(1, thread_name_prefix="ledger-writer") as writer:
+                flying: _Flying | None = None
+                for chunk in _chunks(lines, batch):
+                    parsed = [_parse(line) for line in chunk]
+                    decided = self._decide_once(parsed, chunk, flying)  # while it writes
+                    if flying is not None:
+                        if self._landed(flying):
+                            yield from self._done(flying)
+                        else:  # lost a conflict: both batches again, from fresh state
+                            yield from self._redo(flying)
+                            decided = self._decide_once(parsed, chunk, None)
+                    flying = self._launch(writer, decided)
                     gc.collect(1)
-                    chunk = []
-            if chunk:
-                yield from self._batch(chunk)
+                if flying is not None:
+                    if self._landed(flying):
+                        yield from self._done(flying)
+                    else:
+                        yield from self._redo(flying)
         finally:
             if was_enabled:
                 gc.enable()
 
-    def _batch(self, lines: list[bytes]) -> list[Result]:
-        parsed = [_parse(line) for line in lines]
+    def _decide_once(self, parsed: list[Any], lines: list[bytes],
+                     flying: _Flying | None) -> _Flying:
         ids = [p[0] for p in parsed if p[2] is not None]
+        known = self.store.known_commands(ids)
+        if flying is not None:  # accepted a moment ago, not committed yet
+            known.update((cid, body_hash) for cid, body_hash, _ in flying.rows)
+        results, rows = self._decide(parsed, lines, known)
+        self._recheck_rejections(parsed, results, flying)
+        return _Flying(lines, parsed, results, rows, None, None)
+
+    def _recheck_rejections(self, parsed: list[Any], results: Decided,
+                            flying: _Flying | None) -> None:
+        """A rule may have rejected a command because its own events, written by
+        another process after the id check, were already in the state read
+        since. Its id is committed with those events, so ask again: such a
+        command is a duplicate (or a reused id), not a rejection."""
+        suspects = {p[0]: p[2] for p, (r, _) in zip(parsed, results, strict=True)
+                    if r.status == "rejected" and p[2] is not None}
+        if not suspects:
+            return
+        known = self.store.known_commands(list(suspects))
+        if flying is not None:
+            known.update((cid, h) for cid, h, _ in flying.rows if cid in suspects)
+        for i, ((cid, obj, body_hash, _), (result, elapsed)) in enumerate(
+                zip(parsed, results, strict=True)):
+            if result.status != "rejected" or cid not in known:
+                continue
+            if known[cid] == body_hash:
+                results[i] = (Result(cid, "duplicate", None, result.command_type,
+                                     result.contract_id), elapsed)
+            else:
+                results[i] = (self._rejected(cid, obj, E.IdReusedError(
+                    f"command id {cid} was accepted with a different body", "id")), elapsed)
+
+    def _launch(self, writer: ThreadPoolExecutor, decided: _Flying) -> _Flying:
+        flight = self.ws.detach()
+        decided.flight = flight
+        decided.future = writer.submit(self.ws.save, flight, decided.rows)
+        return decided
+
+    def _landed(self, flying: _Flying) -> bool:
+        """Wait for a batch's transaction; False if it lost a conflict."""
+        assert flying.future is not None and flying.flight is not None
+        try:
+            flying.future.result()
+        except IntegrityError:
+            self.ws.discard()
+            return False
+        if flying.flight in self.ws.inflight:
+            self.ws.landed(flying.flight)
+        return True
+
+    def _done(self, flying: _Flying) -> list[Result]:
+        for result, elapsed in flying.results:
+            self.log.command(result, elapsed)
+        return [r for r, _ in flying.results]
+
+    def _redo(self, flying: _Flying) -> list[Result]:
+        """Decide and write a batch again, synchronously, until it lands."""
         for attempt in range(RETRIES):
-            known = self.store.known_commands(ids)
-            results, rows = self._decide(parsed, lines, known)
+            decided = self._decide_once(flying.parsed, flying.lines, None)
             try:
-                self.ws.commit(rows)
+                self.ws.commit(decided.rows)
             except IntegrityError:
                 self.ws.discard()
                 time.sleep(min(0.001 * 2**attempt, 0.2))
                 continue
-            for result, elapsed in results:
-                self.log.command(result, elapsed)
-            return [r for r, _ in results]
+            return self._done(decided)
         raise RuntimeError("gave up after repeated write conflicts with other writers")
 
     def _decide(self, parsed: list[Any], lines: list[bytes],

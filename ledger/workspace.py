@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from ledger.activity import (
     MonthActivity,
@@ -26,12 +27,21 @@ from schemas import events as ev
 MONTH_CACHE = 4096  # light months kept between batches (a few KB each)
 
 
+@dataclass(eq=False)
+class Flight:
+    """A batch's events on their way to the store, and the months they touch."""
+
+    pending: list[Pending]
+    unsaved: set[tuple[str, str]]
+
+
 class Workspace:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.contracts: dict[str, ContractState | None] = {}
         self.months: OrderedDict[tuple[str, str], MonthShifts] = OrderedDict()
         self._unsaved: set[tuple[str, str]] = set()
+        self.inflight: list[Flight] = []  # detached batches being written
         self._agent_bits: dict[str, dict[str, int]] = {}
         self._agent_names: dict[str, list[str]] = {}
         self.disputes: dict[str, str | None] = {}
@@ -81,8 +91,9 @@ class Workspace:
 
     def _evict(self) -> None:
         while len(self.months) > MONTH_CACHE:
+            pinned = self._unsaved.union(*(f.unsaved for f in self.inflight))
             for key in self.months:  # oldest first; months with unsaved events stay
-                if key not in self._unsaved:
+                if key not in pinned:
                     del self.months[key]
                     break
             else:
@@ -94,9 +105,10 @@ class Workspace:
         stream = activity_stream(contract_id, month)
         for rec in self.store.stream(stream):
             activity.evolve(rec.event)
-        for pending in self.pending:
-            if pending.originator_id == stream:
-                activity.evolve(pending.event)
+        for flight in (*self.inflight, Flight(self.pending, set())):
+            for pending in flight.pending:
+                if pending.originator_id == stream:
+                    activity.evolve(pending.event)
         return activity
 
     def light_loader(self, contract_id: str) -> Callable[[str], MonthShifts]:
@@ -161,13 +173,28 @@ class Workspace:
         self.pending.append(Pending(stream, version, event))
 
     def commit(self, commands: list[tuple[str, str, str]]) -> list[int]:
-        if not self.pending and not commands:
-            return []
-        positions = self.store.save(self.pending, commands)
-        self.pending = []
-        self._unsaved.clear()
-        self._evict()
+        """Save the pending events and command rows now (one transaction)."""
+        flight = self.detach()
+        positions = self.save(flight, commands)
+        self.landed(flight)
         return positions
+
+    def detach(self) -> Flight:
+        """Hand the pending events over for saving; the states keep them folded in."""
+        flight = Flight(self.pending, self._unsaved)
+        self.pending, self._unsaved = [], set()
+        self.inflight.append(flight)
+        return flight
+
+    def save(self, flight: Flight, commands: list[tuple[str, str, str]]) -> list[int]:
+        """Write a detached batch (safe from a writer thread: touches only the store)."""
+        if not flight.pending and not commands:
+            return []
+        return self.store.save(flight.pending, commands)
+
+    def landed(self, flight: Flight) -> None:
+        self.inflight.remove(flight)
+        self._evict()
 
     def discard(self) -> None:
         """Forget everything cached: another writer may have moved on."""
@@ -176,4 +203,5 @@ class Workspace:
         self.disputes.clear()
         self._dispute_versions.clear()
         self.pending = []
-        self._unsaved.clear()
+        self._unsaved = set()
+        self.inflight = []

@@ -26,7 +26,8 @@ def _commands() -> list[dict[str, Any]]:
 
 
 def _submit(db: str, path: Path) -> subprocess.Popen[str]:
-    env = dict(os.environ, LEDGER_LOG_LEVEL="warning", PYTHONPATH=str(ROOT))
+    # Small batches: many transactions each, written while the next is decided.
+    env = dict(os.environ, LEDGER_LOG_LEVEL="warning", PYTHONPATH=str(ROOT), LEDGER_BATCH="20")
     return subprocess.Popen([*LEDGER, "--db", db, "submit", str(path)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
 
