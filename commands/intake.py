@@ -101,8 +101,10 @@ def _parse(line: bytes) -> tuple[Any, dict[str, Any] | None, str | None, E.Ledge
     """(id, object, body hash, error) for one line."""
     try:
         obj = _PARSER.decode(line)
-    except msgspec.DecodeError as exc:
+    except (msgspec.DecodeError, UnicodeDecodeError) as exc:
         return None, None, None, typed_error("invalid_json", f"not JSON: {exc}", None)
+    except RecursionError:
+        return None, None, None, typed_error("invalid_json", "not JSON: nested too deeply", None)
     if not isinstance(obj, dict):
         return None, None, None, typed_error("invalid_json", "a command must be a JSON object", None)
     cid = obj.get("id")
@@ -189,7 +191,7 @@ class Intake:
             known.update((cid, h) for cid, h, _ in flying.rows if cid in suspects)
         for i, ((cid, obj, body_hash, _), (result, elapsed)) in enumerate(
                 zip(parsed, results, strict=True)):
-            if result.status != "rejected" or cid not in known:
+            if result.status != "rejected" or body_hash is None or cid not in known:
                 continue
             if known[cid] == body_hash:
                 results[i] = (Result(cid, "duplicate", None, result.command_type,
