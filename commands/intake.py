@@ -107,6 +107,12 @@ def _parse(line: bytes) -> tuple[Any, dict[str, Any] | None, str | None, E.Ledge
         return None, None, None, typed_error("invalid_json", "not JSON: nested too deeply", None)
     if not isinstance(obj, dict):
         return None, None, None, typed_error("invalid_json", "a command must be a JSON object", None)
+    if b"\\u0000" in line:  # no database stores NUL in text
+        where = _nul_path(obj)
+        if where is not None:
+            cid = obj.get("id")
+            return (cid if isinstance(cid, str) else None), obj, None, E.InvalidValueError(
+                "text must not contain NUL (\\u0000)", where)
     cid = obj.get("id")
     if "id" not in obj:
         return None, obj, None, E.MissingFieldError("Object missing required field `id`", "id")
@@ -116,6 +122,22 @@ def _parse(line: bytes) -> tuple[Any, dict[str, Any] | None, str | None, E.Ledge
         return cid, obj, None, E.InvalidValueError("id must not be empty", "id")
     body_hash = hashlib.sha256(_CANONICAL.encode(obj)).hexdigest()
     return cid, obj, body_hash, None
+
+
+def _nul_path(value: Any, path: str = "") -> str | None:
+    """The field path of the first string (or key) holding a NUL character."""
+    if isinstance(value, str):
+        return path or None if "\x00" in value else None
+    items: Any = value.items() if isinstance(value, dict) else (
+        ((f"[{i}]", v) for i, v in enumerate(value)) if isinstance(value, list) else ())
+    for key, item in items:
+        here = f"{path}{key}" if str(key).startswith("[") else (f"{path}.{key}" if path else str(key))
+        if "\x00" in str(key):
+            return here
+        found = _nul_path(item, here)
+        if found is not None:
+            return found
+    return None
 
 
 def _now() -> str:

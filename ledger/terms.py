@@ -15,7 +15,7 @@ from typing import Any
 import msgspec
 
 from schemas.terms import Terms
-from schemas.types import enc_hook, intake_dec_hook
+from schemas.types import enc_hook, intake_dec_hook, stored_dec_hook
 
 IMMUTABLE = (("settlement_cycle",), ("pricing", "model"), ("pricing", "billing"))
 
@@ -37,9 +37,15 @@ def merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def amended(terms: Terms, changes: dict[str, Any]) -> Terms:
-    """Apply one amendment; raises msgspec.ValidationError on a bad result."""
-    return msgspec.convert(merge(to_plain(terms), changes), Terms, dec_hook=intake_dec_hook)
+def amended(terms: Terms, changes: dict[str, Any], strict: bool = False) -> Terms:
+    """Apply one amendment; raises msgspec.ValidationError on a bad result.
+
+    ``strict`` checks a new amendment as it came in (numbers must be JSON
+    numbers); stored amendments hold their decimals as strings and are read
+    back leniently.
+    """
+    hook = intake_dec_hook if strict else stored_dec_hook
+    return msgspec.convert(merge(to_plain(terms), changes), Terms, dec_hook=hook)
 
 
 def changed_immutable(terms: Terms, changes: dict[str, Any]) -> str | None:
@@ -88,6 +94,7 @@ class TermsTimeline:
 
     def try_amend(self, effective_from: dt.date, changes: dict[str, Any]) -> None:
         """Check that the amendment yields valid terms on every affected segment."""
+        amended(self.on(effective_from), changes, strict=True)
         probe = TermsTimeline(self.signed)
         probe.amendments = [*self.amendments, (effective_from, len(self.amendments), changes)]
         probe.amendments.sort(key=lambda a: (a[0], a[1]))
