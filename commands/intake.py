@@ -16,8 +16,9 @@ import datetime as dt
 import gc
 import hashlib
 import os
+import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
@@ -107,12 +108,6 @@ def _parse(line: bytes) -> tuple[Any, dict[str, Any] | None, str | None, E.Ledge
         return None, None, None, typed_error("invalid_json", "not JSON: nested too deeply", None)
     if not isinstance(obj, dict):
         return None, None, None, typed_error("invalid_json", "a command must be a JSON object", None)
-    if b"\\u0000" in line:  # no database stores NUL in text
-        where = _nul_path(obj)
-        if where is not None:
-            cid = obj.get("id")
-            return (cid if isinstance(cid, str) else None), obj, None, E.InvalidValueError(
-                "text must not contain NUL (\\u0000)", where)
     cid = obj.get("id")
     if "id" not in obj:
         return None, obj, None, E.MissingFieldError("Object missing required field `id`", "id")
@@ -120,21 +115,41 @@ def _parse(line: bytes) -> tuple[Any, dict[str, Any] | None, str | None, E.Ledge
         return cid, obj, None, typed_error("invalid_type", "id must be a string", "id")
     if not cid:
         return cid, obj, None, E.InvalidValueError("id must not be empty", "id")
+    if "\x00" in cid:  # never stored, so never known: no id lookup (the schema answers)
+        return cid, obj, None, None
     body_hash = hashlib.sha256(_CANONICAL.encode(obj)).hexdigest()
     return cid, obj, body_hash, None
 
 
-def _nul_path(value: Any, path: str = "") -> str | None:
-    """The field path of the first string (or key) holding a NUL character."""
+_FAR_YEAR = re.compile(rb'"(?:0\d|1[0-8]|[3-9]\d)\d\d-\d\d-\d\d"')
+FIRST_DAY, LAST_DAY = "1900-01-01", "2999-12-31"
+
+
+def _text_and_dates(obj: dict[str, Any], line: bytes) -> E.LedgerError | None:
+    """What no database stores (NUL in text) and dates outside 1900-2999 (a typo, and
+    beyond them date arithmetic overflows). Cheap: both are looked for in the raw line first."""
+    if b"\\u0000" in line:
+        where = _find(obj, lambda v: "\x00" in v)
+        if where is not None:
+            return E.InvalidValueError("text must not contain NUL (\\u0000)", where)
+    if _FAR_YEAR.search(line):
+        where = _find(obj, lambda v: len(v) == 10 and v[4] == "-" and not FIRST_DAY <= v <= LAST_DAY)
+        if where is not None:
+            return E.OutOfRangeError(f"dates run from {FIRST_DAY} to {LAST_DAY}", where)
+    return None
+
+
+def _find(value: Any, bad: Callable[[str], bool], path: str = "") -> str | None:
+    """The field path of the first string (or key) that is ``bad``."""
     if isinstance(value, str):
-        return path or None if "\x00" in value else None
+        return (path or None) if bad(value) else None
     items: Any = value.items() if isinstance(value, dict) else (
         ((f"[{i}]", v) for i, v in enumerate(value)) if isinstance(value, list) else ())
     for key, item in items:
         here = f"{path}{key}" if str(key).startswith("[") else (f"{path}.{key}" if path else str(key))
-        if "\x00" in str(key):
+        if bad(str(key)):
             return here
-        found = _nul_path(item, here)
+        found = _find(item, bad, here)
         if found is not None:
             return found
     return None
@@ -290,6 +305,9 @@ class Intake:
             command = _COMMANDS.decode(line)
         except msgspec.ValidationError as exc:
             return self._rejected(cid, obj, schema_error(str(exc)))
+        value_error = _text_and_dates(obj, line)
+        if value_error is not None:
+            return self._rejected(cid, obj, value_error)
         meta = {"command_id": cid, "recorded_at": recorded_at}
         try:
             emitted = HANDLERS[type(command)](self.ws, command, meta)

@@ -171,9 +171,9 @@ def issue_settlement(ws: Workspace, c: C.IssueSettlement, m: Meta) -> Emitted:
     if state.order and c.issued_on < state.issued[state.order[-1]].event.issued_on:
         raise E.DateOrderError("issued_on is before the previous statement's", "issued_on")
     if not state.prepaid:
-        _, last = bounds(c.period)
+        first, last = bounds(c.period)
         end = state.last_service_day
-        if end is not None and end < last:
+        if end is not None and first <= end < last:  # service ended inside the period
             last = end
         if c.issued_on <= last:
             raise E.PeriodNotEndedError(f"{c.period} has not ended on {c.issued_on}", "period")

@@ -120,10 +120,20 @@ class Store:
         self._pos_col = "notification_id" if self.postgres else "rowid"
         if self.postgres:
             try:
-                with self.schema_lock():
-                    self.recorder.create_table()
+                if not self._schema_ready():
+                    with self.schema_lock():
+                        self.recorder.create_table()
             except Exception as exc:
                 raise StoreError(f"cannot open the store {self.name}: {_clean(exc, db)}") from None
+
+    def _schema_ready(self) -> bool:
+        """Is the schema complete? Then opening runs no DDL at all: re-creating a
+        trigger locks the tables and could deadlock with a writer mid-batch."""
+        last = f"{COMMANDS_TABLE}_refuse_truncate"  # the last object the DDL creates
+        with self.recorder.datastore.get_connection() as conn:
+            row = conn.execute("SELECT count(*) AS n FROM pg_trigger WHERE tgname = %s",
+                               (last,)).fetchone()
+        return bool(row and row["n"])
 
     @contextmanager
     def schema_lock(self) -> Iterator[None]:
