@@ -261,6 +261,46 @@ def test_a_command_id_committed_by_another_writer_meanwhile_is_a_duplicate(store
         assert Counter(results.values())["accepted"] == len(lines) - 1, (attempt, Counter(results.values()))
 
 
+def test_a_command_another_writer_applied_meanwhile_is_a_duplicate_not_a_rejection(
+        store: str, scratch: cm.Scratch) -> None:
+    """Another writer applies one of our commands (events and id) after our id check: deciding it
+    on fresh state, our rule sees its own shift already recorded. The answer must be `duplicate`,
+    not `shift_exists` (found by the concurrent part with small batches; fixed in 2f7dbb3)."""
+    from commands.intake import Intake
+    from ledger.store import Store
+
+    db = _fresh(store, scratch)
+    setup = [b.sign("S1", id="s1-sign"), *[dict(c, id=f"s1-a{i}") for i, c in
+                                           enumerate(b.agent_ready("A1", "S1"))]]
+    shift = b.shift("A1", "2026-03-03", "day", "S1") | {"id": "s1-shift"}
+    line = json.dumps(shift).encode()
+    first = Intake(Store(db))
+    try:
+        assert {r.status for r in first.submit([json.dumps(c).encode() for c in setup])} == {"accepted"}
+    finally:
+        first.store.close()
+    ours, theirs = Intake(Store(db)), Intake(Store(db))
+    check = ours.store.known_commands
+    raced: list[str] = []
+
+    def known_then_applied(ids: Any) -> Any:
+        answer = check(ids)
+        if not raced:
+            raced.append("theirs")
+            assert [r.status for r in theirs.submit([line])] == ["accepted"]
+        return answer
+
+    ours.store.known_commands = known_then_applied  # type: ignore[method-assign]
+    try:
+        results = [r.to_json() for r in ours.submit([line])]
+    finally:
+        ours.store.close()
+        theirs.store.close()
+    assert raced
+    assert results == [{"id": "s1-shift", "status": "duplicate"}], results
+    assert Counter(e.command_id for e in cm.events(db))["s1-shift"] == 1
+
+
 @pytest.mark.postgres
 def test_opening_the_store_while_another_writer_commits() -> None:
     """Opening a PostgreSQL store re-runs its DDL (CREATE OR REPLACE TRIGGER on ledger_events, then

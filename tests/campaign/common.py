@@ -38,10 +38,11 @@ def derive(seed: int, *labels: object) -> int:
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:6], "big")
 
 
-def cli_env() -> dict[str, str]:
+def cli_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env["LEDGER_LOG_LEVEL"] = "warning"  # per-command log lines off; errors still print
     env.pop("LEDGER_DB", None)
+    env.update(extra or {})
     return env
 
 
@@ -67,9 +68,9 @@ def ledger(db: str, *args: str, stdin: bytes | None = None, timeout: float = 600
 
 
 def spawn(db: str, *args: str, stdout: Any = subprocess.PIPE, stderr: Any = subprocess.PIPE,
-          stdin: Any = subprocess.DEVNULL) -> subprocess.Popen[bytes]:
+          stdin: Any = subprocess.DEVNULL, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     return subprocess.Popen([LEDGER, "--db", db, *args], stdout=stdout, stderr=stderr, stdin=stdin,
-                            env=cli_env())
+                            env=cli_env(env))
 
 
 def has_traceback(text: str) -> bool:

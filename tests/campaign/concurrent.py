@@ -157,8 +157,13 @@ def concurrent_round(scratch: cm.Scratch, store: str, processes: int, rng: rando
         cm.ledger(db, "statements", "--json")
     outs = [tempfile.TemporaryFile() for _ in files]  # noqa: SIM115  (closed below, after the reads)
     errs = [tempfile.TemporaryFile() for _ in files]  # noqa: SIM115
+    # the intake's batch size (LEDGER_BATCH): the default, or small batches for many more commits
+    # and conflicts per round
+    batch = rng.choice([None, 1000, 200])
+    part.counts[f"rounds_batch_{batch or 'default'}"] += 1
     started = time.monotonic()
-    procs = [cm.spawn(db, "submit", str(path), stdout=o, stderr=e)
+    procs = [cm.spawn(db, "submit", str(path), stdout=o, stderr=e,
+                      env={"LEDGER_BATCH": str(batch)} if batch else None)
              for path, o, e in zip(paths, outs, errs, strict=True)]
     codes = []
     for proc in procs:
