@@ -101,8 +101,10 @@ def stores_of(name: str, stores: list[str]) -> list[str]:
 
 
 def commit() -> str:
+    """The last commit that touched the product's code (a commit of tests or docs is no change)."""
     try:
-        head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+        head = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h", "--", "ledger", "commands",
+                               "projections", "schemas"], capture_output=True,
                               text=True, check=False).stdout.strip()
         dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "ledger", "commands",
                                 "projections", "schemas"], capture_output=True, text=True, check=False).stdout
