@@ -82,4 +82,4 @@ def journal_csv(txns: list[Any]) -> None:
     for t in txns:
         for p in t.postings:
             writer.writerow([t.date, t.contract_id, t.position, t.command_id, t.narration,
-                             p.account, p.amount_fen, yuan(p.amount_fen).replace(",", "")])
+                             p.account, p.amount_fen, yuan(p.amount_fen, grouped=False)])

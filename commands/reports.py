@@ -16,7 +16,6 @@ from projections import readmodel
 from projections.billing import draft
 from projections.breaches import evaluate
 from projections.reader import View
-from schemas import events as ev
 from schemas.reports import Balance, BreachRecord, DisputeRow, HistoryRow, Statement, Transaction
 
 
@@ -174,6 +173,3 @@ def to_plain(obj: Any) -> dict[str, Any]:
     plain: dict[str, Any] = msgspec.to_builtins(obj, enc_hook=str)
     return plain
 
-
-def is_event(obj: object) -> bool:
-    return isinstance(obj, ev.Event)

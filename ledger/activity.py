@@ -40,9 +40,6 @@ class MonthActivity:
         elif isinstance(event, ev.ServiceMetricsRecorded):
             self.metrics.append(event)
 
-    def has_shift(self, agent_id: str, day: dt.date, code: str) -> bool:
-        return agent_id in self.shifts.get((day, code), {})
-
     def agents_on(self, day: dt.date, code: str) -> list[tuple[str, str | None]]:
         """(agent, command id) with a recorded, unretracted shift."""
         return list(self.shifts.get((day, code), {}).items())

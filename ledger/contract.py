@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
-from ledger.account import AccountBook
-from ledger.periods import bounds, months_of, next_period, period_of
+from ledger.account import AccountBook, Allocation
+from ledger.periods import bounds, dates, months_of, next_period, period_of
 from ledger.terms import TermsTimeline
 from schemas import events as ev
 from schemas.terms import FixedFee, Terms
@@ -96,8 +97,7 @@ class ContractState:
         # Per period: month activity versions, contract version and cutoff when last computed.
         self.checked_versions: dict[str, dict[str, int]] = {}
         self.checked_at: dict[str, tuple[int, dt.date]] = {}
-        self.version = 0
-        self.last_position = position
+        self.version = 1  # the signing is the stream's first event
         self._last_service_day: dt.date | None = signed.term_end
 
     # -- derived facts -------------------------------------------------------
@@ -193,13 +193,19 @@ class ContractState:
         return any(v > version and lo <= last and (hi is None or hi >= first)
                    for v, lo, hi in self.changes)
 
+    def late_fee(self, allocation: Allocation) -> Fraction:
+        """The exact fee of a late allocation: each late day at that day's daily rate."""
+        fee = Fraction(0)
+        for day in dates(allocation.due_on + dt.timedelta(days=1), allocation.received_on):
+            fee += allocation.amount_fen * Fraction(self.terms_on(day).penalties.late_fee_daily_rate)
+        return fee
+
     def deposit_received_by(self, day: dt.date) -> int:
         return sum(d.amount_fen for d in self.deposits if d.received_on <= day)
 
     # -- evolve --------------------------------------------------------------
     def evolve(self, event: ev.Event, position: int) -> None:
         self.version += 1
-        self.last_position = position
         handler: Any = _HANDLERS.get(type(event))
         if handler is not None:
             handler(self, event, position)
@@ -349,14 +355,10 @@ _HANDLERS = {
 }
 
 
-def fold(events: list[tuple[ev.Event, int]]) -> ContractState | None:
-    """Fold a contract stream (event, position) pairs into its state."""
-    state: ContractState | None = None
-    for event, position in events:
-        if state is None:
-            assert isinstance(event, ev.ContractSigned)
-            state = ContractState(event, position)
-            state.version = 1
-            continue
-        state.evolve(event, position)
+def fold_in(state: ContractState | None, event: ev.Event, position: int) -> ContractState:
+    """Fold one event of a ``contract:`` stream; the first one (the signing) starts the state."""
+    if state is None:
+        assert isinstance(event, ev.ContractSigned)
+        return ContractState(event, position)
+    state.evolve(event, position)
     return state

@@ -29,8 +29,8 @@ def round_fen(amount: Fraction | int) -> int:
     return whole if amount >= 0 else -whole
 
 
-def yuan(fen: int) -> str:
-    """1234567 -> '12,345.67' (negative keeps its sign)."""
+def yuan(fen: int, grouped: bool = True) -> str:
+    """1234567 -> '12,345.67' ('12345.67' ungrouped); a negative keeps its sign."""
     sign = "-" if fen < 0 else ""
     whole, cents = divmod(abs(fen), 100)
-    return f"{sign}{whole:,}.{cents:02d}"
+    return f"{sign}{whole:,}.{cents:02d}" if grouped else f"{sign}{whole}.{cents:02d}"

@@ -49,12 +49,6 @@ def next_period(period: str) -> str:
     return period_of(nxt, "quarterly" if is_quarter(period) else "monthly")
 
 
-def prev_period(period: str) -> str:
-    first, _ = bounds(period)
-    prv = first - ONE_DAY
-    return period_of(prv, "quarterly" if is_quarter(period) else "monthly")
-
-
 def days_in_month(day: dt.date) -> int:
     return calendar.monthrange(day.year, day.month)[1]
 

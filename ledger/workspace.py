@@ -20,7 +20,7 @@ from ledger.activity import (
     contract_stream,
     dispute_stream,
 )
-from ledger.contract import ContractState
+from ledger.contract import ContractState, fold_in
 from ledger.store import Pending, Store
 from schemas import events as ev
 
@@ -53,12 +53,7 @@ class Workspace:
         if contract_id not in self.contracts:
             state: ContractState | None = None
             for rec in self.store.stream(contract_stream(contract_id)):
-                if state is None:
-                    assert isinstance(rec.event, ev.ContractSigned)
-                    state = ContractState(rec.event, rec.position)
-                    state.version = 1
-                else:
-                    state.evolve(rec.event, rec.position)
+                state = fold_in(state, rec.event, rec.position)
             self.contracts[contract_id] = state
         return self.contracts[contract_id]
 
@@ -150,15 +145,8 @@ class Workspace:
     def append(self, stream: str, event: ev.Event) -> None:
         kind, _, rest = stream.partition(":")
         if kind == "contract":
-            if isinstance(event, ev.ContractSigned):
-                state = ContractState(event, 0)
-                state.version = 1
-                self.contracts[event.contract_id] = state
-            else:
-                state_or_none = self.contract(rest)
-                assert state_or_none is not None
-                state = state_or_none
-                state.evolve(event, 0)
+            known = None if isinstance(event, ev.ContractSigned) else self.contract(rest)
+            state = self.contracts[event.contract_id] = fold_in(known, event, 0)
             version = state.version
         elif kind == "activity":
             contract_id, _, month = rest.rpartition(":")

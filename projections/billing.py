@@ -22,7 +22,7 @@ from typing import Any
 
 from ledger.contract import ContractState
 from ledger.money import ZERO, exact, round_fen
-from ledger.periods import bounds, dates, months_of
+from ledger.periods import bounds, months_of
 from projections.activity_lines import Calc, MonthLoader, fixed_fee, priced_lines
 from schemas.reports import Account, Line, Statement
 
@@ -128,11 +128,9 @@ def _late_fees(state: ContractState, d: Draft) -> list[Calc]:
     late = state.book.unbilled_late()
     if not late:
         return []
-    amount = ZERO
+    amount = sum((state.late_fee(a) for a in late), ZERO)
     refs = []
     for a in late:
-        for day in dates(a.due_on + ONE_DAY, a.received_on):
-            amount += a.amount_fen * exact(state.terms_on(day).penalties.late_fee_daily_rate)
         refs.append({"payment_id": a.source_id, "statement_no": a.statement_no,
                      "amount_fen": a.amount_fen, "days_late": a.days_late})
     d.billed_late_allocations = [a.seq for a in late]

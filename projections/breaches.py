@@ -16,7 +16,7 @@ import msgspec
 
 from ledger.contract import ContractState
 from ledger.money import ZERO, exact, round_fen
-from ledger.periods import bounds, dates, months_of, next_period
+from ledger.periods import bounds, months_of, next_period
 from projections.activity_lines import FullLoader, day_shifts, priced_lines, qa_failures
 from schemas.reports import BreachRecord
 
@@ -130,10 +130,7 @@ def _late_payments(state: ContractState, on: dt.date) -> list[BreachRecord]:
         if item.total_fen <= 0 or item.due_on >= on:
             continue
         allocations = [a for a in state.book.allocations if a.statement_no == item.statement_no]
-        fees = ZERO
-        for a in allocations:
-            for day in dates(a.due_on + ONE_DAY, a.received_on) if a.days_late else ():
-                fees += a.amount_fen * exact(state.terms_on(day).penalties.late_fee_daily_rate)
+        fees = sum((state.late_fee(a) for a in allocations if a.days_late), ZERO)
         issued = state.issued[item.period].event
         evidence = [issued.command_id, *(a.command_id for a in allocations)]
         if item.outstanding == 0:

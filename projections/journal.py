@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from ledger.contract import ContractState
+from ledger.money import yuan
 from ledger.store import Recorded
 from schemas import events as ev
 from schemas.reports import Posting, Transaction
@@ -104,11 +105,7 @@ def beancount(txns: list[Transaction], contract_ids: list[str]) -> str:
         lines.append(f'  position: "{t.position}"')
         lines.append(f'  command_id: "{t.command_id}"')
         for p in t.postings:
-            lines.append(f"  {p.account}  {_yuan(p.amount_fen)} CNY")
+            lines.append(f"  {p.account}  {yuan(p.amount_fen, grouped=False)} CNY")
         lines.append("")
     return "\n".join(lines)
 
-
-def _yuan(fen: int) -> str:
-    sign = "-" if fen < 0 else ""
-    return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}"

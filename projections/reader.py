@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from ledger.activity import MonthActivity, activity_stream, contract_stream
-from ledger.contract import ContractState
+from ledger.contract import ContractState, fold_in
 from ledger.store import Recorded, Store
 from projections.activity_lines import MonthLoader
 from schemas import events as ev
@@ -47,12 +47,7 @@ class View:
     def contract(self, contract_id: str) -> ContractState | None:
         state: ContractState | None = None
         for rec in self.records(contract_stream(contract_id)):
-            if state is None:
-                assert isinstance(rec.event, ev.ContractSigned)
-                state = ContractState(rec.event, rec.position)
-                state.version = 1
-            else:
-                state.evolve(rec.event, rec.position)
+            state = fold_in(state, rec.event, rec.position)
         return state
 
     def month(self, contract_id: str, month: str) -> MonthActivity:
@@ -109,9 +104,4 @@ def as_issued(store: Store, contract_id: str) -> Iterator[tuple[Recorded, Contra
                         activity.evolve(r.event)
                 return activity
             yield rec, state, loader
-        if state is None:
-            assert isinstance(event, ev.ContractSigned)
-            state = ContractState(event, rec.position)
-            state.version = 1
-        else:
-            state.evolve(event, rec.position)
+        state = fold_in(state, event, rec.position)
