@@ -172,6 +172,7 @@ def cmd_submit(store: Any, args: argparse.Namespace) -> int:
             rejected = rejected or result.status == "rejected"
             write(msgspec.json.encode(result.to_json()).decode() + "\n")
             advance(1)
+    del intake  # its warm states: the read models fold their own
     catch_up(store)
     return EXIT_FAILED if rejected else EXIT_OK
 

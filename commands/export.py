@@ -23,6 +23,7 @@ import json
 import os
 import re
 import sys
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -217,7 +218,9 @@ def default_filename(st: Statement, ext: str) -> str:
 def weasyprint() -> ModuleType:
     """Import WeasyPrint or say, in one line, how to get it."""
     try:
-        return importlib.import_module("weasyprint")
+        with warnings.catch_warnings():  # e.g. "HarfBuzz-Subset will be required": not ours
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return importlib.import_module("weasyprint")
     except ImportError:
         raise PdfUnavailableError(f"PDF output needs WeasyPrint, which is not installed: "
                              f"{PDF_INSTALL}") from None

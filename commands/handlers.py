@@ -270,7 +270,7 @@ def record_service_metrics(ws: Workspace, c: C.RecordServiceMetrics, m: Meta) ->
 @handles(C.RecordQaInspection)
 def record_qa_inspection(ws: Workspace, c: C.RecordQaInspection, m: Meta) -> Emitted:
     state = contract_of(ws, c.contract_id)
-    if c.inspection_id in state.inspections:
+    if state.has_inspection(c.inspection_id):
         raise E.InspectionExistsError(f"inspection {c.inspection_id} exists already",
                                       "inspection_id")
     check_window(state, c.date, "date")

@@ -168,7 +168,7 @@ def issue_settlement(ws: Workspace, c: C.IssueSettlement, m: Meta) -> Emitted:
     expected = state.next_to_issue
     if c.period != expected:
         raise E.PeriodOutOfOrderError(f"the next period to issue is {expected}", "period")
-    if state.order and c.issued_on < state.issued[state.order[-1]].event.issued_on:
+    if state.order and c.issued_on < state.issued[state.order[-1]].issued_on:
         raise E.DateOrderError("issued_on is before the previous statement's", "issued_on")
     if not state.prepaid:
         first, last = bounds(c.period)

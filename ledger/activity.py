@@ -51,38 +51,48 @@ class MonthActivity:
 
 class MonthShifts:
     """A month as intake and issuing need it: the stream version, the recorded
-    shifts as one bitmask of agents per (date, shift code), and sales per date.
+    shifts as one bitmask of agents per (day, shift code), and sales per day.
 
-    A few kilobytes a month, so a long submit keeps thousands of months warm
-    and a statement is priced without reading its months again. It carries no
-    evidence: ``explain`` and the reports read the full ``MonthActivity``.
-    ``agents`` is the contract's bit -> agent id list, shared by its months.
+    About four kilobytes a month (small-integer keys, no dates or tuples), so a
+    long submit keeps a thousand months warm and a statement is priced without
+    reading its months again. It carries no evidence: ``explain`` and the
+    reports read the full ``MonthActivity``. ``agents`` (bit -> agent id) and
+    ``codes`` (shift code -> index) belong to the contract, shared by its months.
     """
 
-    __slots__ = ("agents", "masks", "sales", "version")
+    __slots__ = ("agents", "codes", "masks", "month", "sales", "version")
 
-    def __init__(self, agents: list[str]) -> None:
+    def __init__(self, month: str, agents: list[str], codes: dict[str, int]) -> None:
         self.version = 0
+        self.month = month
         self.agents = agents
-        self.masks: dict[tuple[dt.date, str], int] = {}
-        self.sales: dict[dt.date, int] = {}
+        self.codes = codes
+        self.masks: dict[int, int] = {}  # code index * 32 + day -> agents' bits
+        self.sales: dict[int, int] = {}  # day of month -> fen
+
+    def _key(self, day: dt.date, code: str) -> int:
+        index = self.codes.get(code)
+        if index is None:
+            index = self.codes[code] = len(self.codes)
+        return index * 32 + day.day
 
     def evolve(self, event: ev.Event, agent_bit: int) -> None:
         self.version += 1
         if isinstance(event, ev.ShiftRecorded):
-            key = (event.date, event.shift)
+            key = self._key(event.date, event.shift)
             self.masks[key] = self.masks.get(key, 0) | agent_bit
         elif isinstance(event, ev.ShiftRetracted):
-            key = (event.date, event.shift)
+            key = self._key(event.date, event.shift)
             self.masks[key] = self.masks.get(key, 0) & ~agent_bit
         elif isinstance(event, ev.SalesRecorded):
-            self.sales[event.date] = self.sales.get(event.date, 0) + event.sales_fen
+            day = event.date.day
+            self.sales[day] = self.sales.get(day, 0) + event.sales_fen
 
     def has_shift(self, agent_bit: int, day: dt.date, code: str) -> bool:
-        return bool(self.masks.get((day, code), 0) & agent_bit)
+        return bool(self.masks.get(self._key(day, code), 0) & agent_bit)
 
     def agents_on(self, day: dt.date, code: str) -> list[tuple[str, str | None]]:
-        mask = self.masks.get((day, code), 0)
+        mask = self.masks.get(self._key(day, code), 0)
         out: list[tuple[str, str | None]] = []
         index = 0
         while mask:
@@ -93,7 +103,8 @@ class MonthShifts:
         return out
 
     def sale_rows(self) -> list[tuple[dt.date, int, str | None]]:
-        return [(day, fen, None) for day, fen in self.sales.items()]
+        first = dt.date.fromisoformat(f"{self.month}-01")
+        return [(first.replace(day=day), fen, None) for day, fen in self.sales.items()]
 
 
 def activity_stream(contract_id: str, month: str) -> str:

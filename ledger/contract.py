@@ -8,8 +8,12 @@ in ``projections.billing``.
 from __future__ import annotations
 
 import datetime as dt
+from array import array
+from bisect import bisect_left, insort
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -43,16 +47,63 @@ class Agent:
         return None
 
 
-@dataclass
-class Issued:
-    """An issued statement as the contract remembers it."""
+class QaMonth:
+    """A month's QA inspections, lean: date and score (shared objects) and the
+    stream version of each. A statement with failures fetches just those
+    events again for their ids; a contract-year of inspections costs ~1 MB less."""
 
-    event: ev.SettlementIssued
-    position: int
+    __slots__ = ("dates", "scores", "versions")
+
+    def __init__(self) -> None:
+        self.dates: list[dt.date] = []
+        self.scores: list[Decimal] = []
+        self.versions = array("q")
+
+
+EventFetch = Callable[[Sequence[int]], list[ev.Event]]
+
+
+def _no_fetch(versions: Sequence[int]) -> list[ev.Event]:
+    raise RuntimeError("this contract state cannot fetch its events")
+
+
+_SHARED: dict[Any, Any] = {}  # one object per distinct date and score, across contracts
+
+
+def _shared(value: Any) -> Any:
+    if len(_SHARED) > 100_000:
+        _SHARED.clear()
+    return _SHARED.setdefault((type(value), value), value)
+
+
+class Issued:
+    """An issued statement as the contract remembers it: the facts the rules
+    need, and the settlement event itself fetched again (once) when a report
+    asks for it, so a long intake does not keep every statement in memory."""
+
+    __slots__ = ("_event", "_owner", "command_id", "final", "issued_on", "period", "position",
+                 "version")
+
+    def __init__(self, e: ev.SettlementIssued, position: int, version: int,
+                 owner: ContractState) -> None:
+        self.period = e.period
+        self.issued_on = e.issued_on
+        self.final = e.final
+        self.command_id = e.command_id
+        self.position = position
+        self.version = version
+        self._owner = owner
+        self._event: ev.SettlementIssued | None = None
 
     @property
-    def period(self) -> str:
-        return self.event.period
+    def event(self) -> ev.SettlementIssued:
+        if self._event is None:
+            found = [e for e in self._owner.fetch([self.version])
+                     if isinstance(e, ev.SettlementIssued)]
+            if len(found) != 1 or found[0].period != self.period:
+                raise RuntimeError(f"settlement of {self.period} not found at version {self.version}")
+            self._event = found[0]
+        return self._event
 
 
 @dataclass
@@ -79,8 +130,12 @@ class ContractState:
         self.deposits: list[ev.DepositReceived] = []
         self.payments: dict[str, ev.PaymentReceived] = {}
         self.refunds: dict[str, ev.CreditRefunded] = {}
-        self.inspections: dict[str, ev.QaInspected] = {}
-        self.inspections_by_month: dict[str, list[ev.QaInspected]] = defaultdict(list)
+        self.inspection_keys = array("q")  # hash() of each inspection id, sorted
+        self.qa_months: dict[str, QaMonth] = defaultdict(QaMonth)
+        self.qa_versions: dict[str, int] = {}  # month -> version of its latest inspection
+        # The events of this contract's stream by version; set by whoever folds.
+        self.fetch: EventFetch = _no_fetch
+        self.event_version = 1  # the stream version of the event being folded
         self.adjustments: dict[str, ev.AdjustmentPosted] = {}
         self.unbilled_adjustments: list[str] = []
         self.reported: dict[str, ev.BreachReported] = {}
@@ -92,7 +147,8 @@ class ContractState:
         self.billed: dict[tuple[str, str], int] = defaultdict(int)  # (period, code) -> fen
         self.amendment_log: list[ev.TermsAmended] = []
         # Contract facts that can change an earlier period's activity lines:
-        # (version, first date affected, last date affected or None = onwards).
+        # (version, first date affected, last date affected or None = onwards);
+        # QA inspections, the most frequent, only in ``qa_versions``.
         self.changes: list[tuple[int, dt.date, dt.date | None]] = []
         # Per period: month activity versions, contract version and cutoff when last computed.
         self.checked_versions: dict[str, dict[str, int]] = {}
@@ -176,7 +232,7 @@ class ContractState:
 
     @property
     def final_issued(self) -> bool:
-        return any(i.event.final for i in self.issued.values())
+        return any(i.final for i in self.issued.values())
 
     def may_have_changed(self, period: str, versions_now: dict[str, int]) -> bool:
         """Could ``period``'s lines differ from when they were last computed?"""
@@ -188,7 +244,10 @@ class ContractState:
         first, last = bounds(period)
         if cutoff <= last:  # computed before the period was over: later days count now
             return True
-        if any(versions_now.get(m, 0) != seen.get(m, 0) for m in months_of(period)):
+        months = months_of(period)
+        if any(versions_now.get(m, 0) != seen.get(m, 0) for m in months):
+            return True
+        if any(self.qa_versions.get(m, 0) > version for m in months):
             return True
         return any(v > version and lo <= last and (hi is None or hi >= first)
                    for v, lo, hi in self.changes)
@@ -200,12 +259,32 @@ class ContractState:
             fee += allocation.amount_fen * Fraction(self.terms_on(day).penalties.late_fee_daily_rate)
         return fee
 
+    def has_inspection(self, inspection_id: str) -> bool:
+        key = hash(inspection_id)
+        i = bisect_left(self.inspection_keys, key)
+        if i == len(self.inspection_keys) or self.inspection_keys[i] != key:
+            return False
+        versions = [v for qa in self.qa_months.values() for v in qa.versions]
+        return any(getattr(e, "inspection_id", None) == inspection_id
+                   for e in self.fetch(versions))
+
+    def inspections(self, month: str, keep: Callable[[dt.date, Decimal], bool]) -> list[ev.QaInspected]:
+        """The inspections dated in ``month`` that ``keep(date, score)``, as events."""
+        qa = self.qa_months.get(month)
+        if qa is None:
+            return []
+        wanted = [v for d, score, v in zip(qa.dates, qa.scores, qa.versions, strict=True)
+                  if keep(d, score)]
+        found = self.fetch(wanted) if wanted else []
+        return [e for e in found if isinstance(e, ev.QaInspected)]
+
     def deposit_received_by(self, day: dt.date) -> int:
         return sum(d.amount_fen for d in self.deposits if d.received_on <= day)
 
     # -- evolve --------------------------------------------------------------
-    def evolve(self, event: ev.Event, position: int) -> None:
+    def evolve(self, event: ev.Event, position: int, stream_version: int = 0) -> None:
         self.version += 1
+        self.event_version = stream_version or self.version
         handler: Any = _HANDLERS.get(type(event))
         if handler is not None:
             handler(self, event, position)
@@ -275,9 +354,13 @@ def _offboarded(s: ContractState, e: ev.AgentOffboarded, _: int) -> None:
 
 
 def _inspected(s: ContractState, e: ev.QaInspected, _: int) -> None:
-    s.inspections[e.inspection_id] = e
-    s.inspections_by_month[e.date.isoformat()[:7]].append(e)
-    s.changes.append((s.version, e.date, e.date))
+    insort(s.inspection_keys, hash(e.inspection_id))
+    month = e.date.isoformat()[:7]
+    qa = s.qa_months[month]
+    qa.dates.append(_shared(e.date))
+    qa.scores.append(_shared(e.score))
+    qa.versions.append(s.event_version)
+    s.qa_versions[month] = s.version
 
 
 def _adjusted(s: ContractState, e: ev.AdjustmentPosted, _: int) -> None:
@@ -314,7 +397,7 @@ def _credit_refunded(s: ContractState, e: ev.CreditRefunded, _: int) -> None:
 
 def _issued(s: ContractState, e: ev.SettlementIssued, position: int) -> None:
     st = e.statement
-    s.issued[e.period] = Issued(e, position)
+    s.issued[e.period] = Issued(e, position, s.event_version, s)
     s.order.append(e.period)
     for line in st.lines:
         if line.code == "correction":
@@ -355,10 +438,12 @@ _HANDLERS = {
 }
 
 
-def fold_in(state: ContractState | None, event: ev.Event, position: int) -> ContractState:
-    """Fold one event of a ``contract:`` stream; the first one (the signing) starts the state."""
+def fold_in(state: ContractState | None, event: ev.Event, position: int,
+            stream_version: int = 0) -> ContractState:
+    """Fold one event of a ``contract:`` stream; the first one (the signing) starts the state.
+    ``stream_version``: the event's version when it differs from the count folded (a view)."""
     if state is None:
         assert isinstance(event, ev.ContractSigned)
         return ContractState(event, position)
-    state.evolve(event, position)
+    state.evolve(event, position, stream_version)
     return state

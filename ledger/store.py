@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import atexit
 import os
+import sqlite3
+import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
@@ -111,6 +113,8 @@ class Store:
         self.name = describe(db)
         self.postgres = is_postgres(db)
         try:
+            if not self.postgres:
+                _wal_mode(db)
             self.app = LedgerApplication(env=_env_for(db))
         except StoreError:
             raise
@@ -176,6 +180,19 @@ class Store:
         )
         return [Recorded(r[0], stream_id, r[1], decode_event(r[2], bytes(r[3]))) for r in rows]
 
+    def stream_at(self, stream_id: str, versions: Sequence[int]) -> list[Recorded]:
+        """Those events of a stream, by version (in version order)."""
+        out: list[Recorded] = []
+        for i in range(0, len(versions), 500):
+            chunk = list(versions[i : i + 500])
+            marks = ",".join("?" * len(chunk))
+            out += [Recorded(r[0], stream_id, r[1], decode_event(r[2], bytes(r[3])))
+                    for r in self.query(
+                        f"SELECT {self._pos_col}, originator_version, topic, state "
+                        f"FROM {EVENTS_TABLE} WHERE originator_id = ? "
+                        f"AND originator_version IN ({marks})", (stream_id, *chunk))]
+        return sorted(out, key=lambda r: r.version)
+
     def stream_versions(self, stream_ids: Sequence[str]) -> dict[str, int]:
         """Current version of each stream (absent: no events): one index seek each."""
         out: dict[str, int] = {}
@@ -197,8 +214,15 @@ class Store:
         return [r[0] for r in rows]
 
     def known_commands(self, ids: Sequence[str]) -> dict[str, str]:
+        """Id -> body hash of those of ``ids`` already accepted."""
+        unique = list(dict.fromkeys(ids))
+        if self.postgres:  # one array parameter, one index scan
+            with self.recorder.datastore.transaction(commit=False) as curs:
+                curs.execute(f"SELECT command_id, body_hash FROM {COMMANDS_TABLE} "
+                             "WHERE command_id = ANY(%s::text[])", (unique,), binary=True)
+                return {row["command_id"]: row["body_hash"] for row in curs.fetchall()}
         out: dict[str, str] = {}
-        for chunk in _chunks(list(dict.fromkeys(ids)), 500):
+        for chunk in _chunks(unique, 500):
             marks = ",".join("?" * len(chunk))
             for cid, body_hash in self.query(
                 f"SELECT command_id, body_hash FROM {COMMANDS_TABLE} WHERE command_id IN ({marks})",
@@ -267,6 +291,25 @@ class _Cursor:
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def _wal_mode(path: str, patience: float = 30.0) -> None:
+    """Put a SQLite file in WAL mode before the library opens it. Two processes
+    opening a new file at once both try to switch, and the loser gets "database
+    is locked" at once (SQLite does not wait for that lock); here it waits."""
+    if path == ":memory:" or path.startswith("file:"):
+        return
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            with closing(sqlite3.connect(path, timeout=patience)) as conn:
+                if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    conn.execute("PRAGMA journal_mode=WAL")
+                return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _clean(exc: BaseException, db: str) -> str:

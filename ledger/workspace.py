@@ -10,7 +10,7 @@ On a version conflict (another writer), the caller discards and retries.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from ledger.activity import (
@@ -20,11 +20,14 @@ from ledger.activity import (
     contract_stream,
     dispute_stream,
 )
-from ledger.contract import ContractState, fold_in
+from ledger.contract import ContractState, EventFetch, fold_in
 from ledger.store import Pending, Store
 from schemas import events as ev
 
-MONTH_CACHE = 4096  # light months kept between batches (a few KB each)
+# Light months kept between batches, least recently used out: a few KB each,
+# and enough for every contract's current, previous and quarter's months of a
+# few hundred contracts. A bound, so memory does not grow with history.
+MONTH_CACHE = 512
 
 
 @dataclass(eq=False)
@@ -44,6 +47,7 @@ class Workspace:
         self.inflight: list[Flight] = []  # detached batches being written
         self._agent_bits: dict[str, dict[str, int]] = {}
         self._agent_names: dict[str, list[str]] = {}
+        self._shift_codes: dict[str, dict[str, int]] = {}
         self.disputes: dict[str, str | None] = {}
         self.pending: list[Pending] = []
         self._dispute_versions: dict[str, int] = {}
@@ -53,9 +57,28 @@ class Workspace:
         if contract_id not in self.contracts:
             state: ContractState | None = None
             for rec in self.store.stream(contract_stream(contract_id)):
-                state = fold_in(state, rec.event, rec.position)
+                state = fold_in(state, rec.event, rec.position, rec.version)
+            if state is not None:
+                state.fetch = self._fetcher(contract_id)
             self.contracts[contract_id] = state
         return self.contracts[contract_id]
+
+    def _fetcher(self, contract_id: str) -> EventFetch:
+        """A contract's events by version: unsaved ones from the batches, the rest stored."""
+        stream = contract_stream(contract_id)
+
+        def fetch(versions: Sequence[int]) -> list[ev.Event]:
+            wanted = set(versions)
+            found: dict[int, ev.Event] = {}
+            for flight in (*self.inflight, Flight(self.pending, set())):
+                for p in flight.pending:
+                    if p.originator_version in wanted and p.originator_id == stream:
+                        found[p.originator_version] = p.event
+            rest = sorted(wanted - found.keys())
+            if rest:
+                found.update((r.version, r.event) for r in self.store.stream_at(stream, rest))
+            return [found[v] for v in sorted(found)]
+        return fetch
 
     def agent_bit(self, contract_id: str, agent_id: str) -> int:
         """A bit of its own for each agent of a contract (for ``MonthShifts``)."""
@@ -71,7 +94,8 @@ class Workspace:
         key = (contract_id, month)
         light = self.months.get(key)
         if light is None:
-            light = MonthShifts(self._agent_names.setdefault(contract_id, []))
+            light = MonthShifts(month, self._agent_names.setdefault(contract_id, []),
+                                self._shift_codes.setdefault(contract_id, {}))
             for rec in self.store.stream(activity_stream(contract_id, month)):
                 light.evolve(rec.event, self._bit_of(contract_id, rec.event))
             self.months[key] = light
@@ -147,6 +171,8 @@ class Workspace:
         if kind == "contract":
             known = None if isinstance(event, ev.ContractSigned) else self.contract(rest)
             state = self.contracts[event.contract_id] = fold_in(known, event, 0)
+            if known is None:
+                state.fetch = self._fetcher(event.contract_id)
             version = state.version
         elif kind == "activity":
             contract_id, _, month = rest.rpartition(":")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -18,6 +19,7 @@ from ledger.activity import MonthActivity, MonthShifts
 from ledger.contract import ContractState
 from ledger.money import ZERO, exact, round_fen
 from ledger.periods import bounds, dates, days_in_month, months_of
+from schemas import events as ev
 from schemas.terms import BasePlusCommission, FixedFee, Terms
 
 MonthLoader = Callable[[str], MonthActivity | MonthShifts]  # light months price a statement
@@ -240,15 +242,13 @@ def _understaffing(state: ContractState, shifts: list[DayShift], period: str) ->
     return [line]
 
 
-def qa_failures(state: ContractState, period: str, cutoff: dt.date | None) -> list[Any]:
+def qa_failures(state: ContractState, period: str, cutoff: dt.date | None) -> list[ev.QaInspected]:
     first, last = bounds(period)
-    found = []
-    for month in months_of(period):
-        for qa in state.inspections_by_month.get(month, []):
-            if cutoff is not None and qa.date >= cutoff:
-                continue
-            if first <= qa.date <= last and qa.score < state.terms_on(qa.date).kpi.min_qa_score:
-                found.append(qa)
+
+    def failed(day: dt.date, score: Decimal) -> bool:
+        return (first <= day <= last and (cutoff is None or day < cutoff)
+                and score < state.terms_on(day).kpi.min_qa_score)
+    found = [qa for month in months_of(period) for qa in state.inspections(month, failed)]
     return sorted(found, key=lambda q: (q.date, q.inspection_id))
 
 

@@ -131,8 +131,7 @@ def _late_payments(state: ContractState, on: dt.date) -> list[BreachRecord]:
             continue
         allocations = [a for a in state.book.allocations if a.statement_no == item.statement_no]
         fees = sum((state.late_fee(a) for a in allocations if a.days_late), ZERO)
-        issued = state.issued[item.period].event
-        evidence = [issued.command_id, *(a.command_id for a in allocations)]
+        evidence = [state.issued[item.period].command_id, *(a.command_id for a in allocations)]
         if item.outstanding == 0:
             assert item.paid_on is not None
             if item.paid_on <= item.due_on:

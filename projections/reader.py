@@ -9,11 +9,12 @@ and explain issued statements).
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from ledger.activity import MonthActivity, activity_stream, contract_stream
-from ledger.contract import ContractState, fold_in
+from ledger.contract import ContractState, EventFetch, fold_in
 from ledger.store import Recorded, Store
 from projections.activity_lines import MonthLoader
 from schemas import events as ev
@@ -47,7 +48,9 @@ class View:
     def contract(self, contract_id: str) -> ContractState | None:
         state: ContractState | None = None
         for rec in self.records(contract_stream(contract_id)):
-            state = fold_in(state, rec.event, rec.position)
+            state = fold_in(state, rec.event, rec.position, rec.version)
+        if state is not None:
+            state.fetch = fetcher(self.store, contract_id)
         return state
 
     def month(self, contract_id: str, month: str) -> MonthActivity:
@@ -75,6 +78,12 @@ class View:
         return out
 
 
+def fetcher(store: Store, contract_id: str) -> EventFetch:
+    """A contract's events by stream version, from the store."""
+    stream = contract_stream(contract_id)
+    return lambda versions: [r.event for r in store.stream_at(stream, versions)]
+
+
 def as_issued(store: Store, contract_id: str) -> Iterator[tuple[Recorded, ContractState, MonthLoader]]:
     """Each settlement of a contract with the state and activity it was issued from.
 
@@ -82,14 +91,31 @@ def as_issued(store: Store, contract_id: str) -> Iterator[tuple[Recorded, Contra
     folded so far is the contract as it was; each month is read once and cut
     at the version the settlement recorded (or, for a month it did not record,
     at the settlement's log position). Consume each item before the next: the
-    state moves on.
+    state and the months move on.
     """
     months: dict[str, list[Recorded]] = {}
+    folded: dict[str, tuple[MonthActivity, int]] = {}  # month -> activity of its first n records
 
     def records(month: str) -> list[Recorded]:
         if month not in months:
             months[month] = store.stream(activity_stream(contract_id, month))
         return months[month]
+
+    def month_at(month: str, seen: dict[str, int], at: int) -> MonthActivity:
+        """The month cut where the settlement saw it. Cuts only grow from one
+        settlement to the next, so each month is folded forward once."""
+        rows = records(month)
+        if month in seen:
+            n = bisect_right(rows, seen[month], key=lambda r: r.version)
+        else:
+            n = bisect_left(rows, at, key=lambda r: r.position)
+        activity, done = folded.get(month, (None, 0))
+        if activity is None or done > n:
+            activity, done = MonthActivity(month), 0
+        for r in rows[done:n]:
+            activity.evolve(r.event)
+        folded[month] = (activity, n)
+        return activity
 
     state: ContractState | None = None
     for rec in store.stream(contract_stream(contract_id)):
@@ -98,10 +124,10 @@ def as_issued(store: Store, contract_id: str) -> Iterator[tuple[Recorded, Contra
             seen = {m: v for q in event.versions.values() for m, v in q.items()}
 
             def loader(month: str, seen: dict[str, int] = seen, at: int = rec.position) -> MonthActivity:
-                activity = MonthActivity(month)
-                for r in records(month):
-                    if r.version <= seen[month] if month in seen else r.position < at:
-                        activity.evolve(r.event)
-                return activity
+                return month_at(month, seen, at)
             yield rec, state, loader
-        state = fold_in(state, event, rec.position)
+        if state is None:
+            state = fold_in(None, event, rec.position)
+            state.fetch = fetcher(store, contract_id)
+        else:
+            state = fold_in(state, event, rec.position, rec.version)

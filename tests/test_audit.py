@@ -406,8 +406,8 @@ def test_events_and_commands_refuse_update_and_delete(ledger: Any, table: str, o
             a.execute(sql)
         # a single row, too
         with pytest.raises((sqlite3.DatabaseError, psycopg.Error), match="append-only"):
-            a.execute(f"{sql} WHERE {'rowid' if not a.postgres else 'ctid'} IN "
-                      f"(SELECT {'rowid' if not a.postgres else 'ctid'} FROM {table} LIMIT 1)")
+            key = "originator_id" if table == "ledger_events" else "command_id"
+            a.execute(f"{sql} WHERE {key} IN (SELECT {key} FROM {table} LIMIT 1)")
         assert a.count("ledger_commands") == commands_before
         assert a.rows() == rows_before
     assert ledger.stats() == before
