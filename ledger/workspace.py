@@ -64,19 +64,16 @@ class Workspace:
         return self.contracts[contract_id]
 
     def _fetcher(self, contract_id: str) -> EventFetch:
-        """A contract's events by version: unsaved ones from the batches, the rest stored."""
+        """A contract's events by version: stored, or else still in a batch (unsaved)."""
         stream = contract_stream(contract_id)
 
         def fetch(versions: Sequence[int]) -> list[ev.Event]:
-            wanted = set(versions)
-            found: dict[int, ev.Event] = {}
-            for flight in (*self.inflight, Flight(self.pending, set())):
+            found = {r.version: r.event for r in self.store.stream_at(stream, versions)}
+            missing = set(versions) - found.keys()
+            for flight in (*self.inflight, Flight(self.pending, set())) if missing else ():
                 for p in flight.pending:
-                    if p.originator_version in wanted and p.originator_id == stream:
+                    if p.originator_version in missing and p.originator_id == stream:
                         found[p.originator_version] = p.event
-            rest = sorted(wanted - found.keys())
-            if rest:
-                found.update((r.version, r.event) for r in self.store.stream_at(stream, rest))
             return [found[v] for v in sorted(found)]
         return fetch
 
