@@ -170,7 +170,7 @@ def cmd_submit(store: Any, args: argparse.Namespace) -> int:
         intake = Intake(store)  # inside: its log lines print above the bar
         for result in intake.submit(_lines(args.file)):
             rejected = rejected or result.status == "rejected"
-            write(msgspec.json.encode(result.to_json()).decode() + "\n")
+            write(result.json_line())
             advance(1)
     del intake  # its warm states: the read models fold their own
     catch_up(store)

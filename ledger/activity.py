@@ -8,7 +8,9 @@ billable is decided at billing time (liveness judged with what is known then).
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from collections import defaultdict
+from collections.abc import MutableSequence
 from dataclasses import dataclass, field
 
 from schemas import events as ev
@@ -53,11 +55,12 @@ class MonthShifts:
     """A month as intake and issuing need it: the stream version, the recorded
     shifts as one bitmask of agents per (day, shift code), and sales per day.
 
-    About four kilobytes a month (small-integer keys, no dates or tuples), so a
-    long submit keeps a thousand months warm and a statement is priced without
-    reading its months again. It carries no evidence: ``explain`` and the
-    reports read the full ``MonthActivity``. ``agents`` (bit -> agent id) and
-    ``codes`` (shift code -> index) belong to the contract, shared by its months.
+    About a kilobyte a month (flat arrays indexed by code index * 32 + day, and
+    by day), so a long submit keeps hundreds of months warm and a statement is
+    priced without reading its months again. It carries no evidence: ``explain``
+    and the reports read the full ``MonthActivity``. ``agents`` (bit -> agent
+    id) and ``codes`` (shift code -> index) belong to the contract, shared by
+    its months. An array turns into a list when a value outgrows 64 bits.
     """
 
     __slots__ = ("agents", "codes", "masks", "month", "sales", "version")
@@ -67,8 +70,8 @@ class MonthShifts:
         self.month = month
         self.agents = agents
         self.codes = codes
-        self.masks: dict[int, int] = {}  # code index * 32 + day -> agents' bits
-        self.sales: dict[int, int] = {}  # day of month -> fen
+        self.masks: MutableSequence[int] = array("Q")  # code index * 32 + day -> agents' bits
+        self.sales: MutableSequence[int] = array("q", bytes(8 * 32))  # day -> fen
 
     def _key(self, day: dt.date, code: str) -> int:
         index = self.codes.get(code)
@@ -76,23 +79,39 @@ class MonthShifts:
             index = self.codes[code] = len(self.codes)
         return index * 32 + day.day
 
+    def _mask(self, key: int) -> int:
+        return self.masks[key] if key < len(self.masks) else 0
+
+    def _set_mask(self, key: int, mask: int) -> None:
+        if key >= len(self.masks):
+            self.masks.extend(bytes(key + 1 - len(self.masks)))
+        try:
+            self.masks[key] = mask
+        except OverflowError:  # a 65th agent on the contract
+            self.masks = list(self.masks)
+            self.masks[key] = mask
+
     def evolve(self, event: ev.Event, agent_bit: int) -> None:
         self.version += 1
         if isinstance(event, ev.ShiftRecorded):
             key = self._key(event.date, event.shift)
-            self.masks[key] = self.masks.get(key, 0) | agent_bit
+            self._set_mask(key, self._mask(key) | agent_bit)
         elif isinstance(event, ev.ShiftRetracted):
             key = self._key(event.date, event.shift)
-            self.masks[key] = self.masks.get(key, 0) & ~agent_bit
+            self._set_mask(key, self._mask(key) & ~agent_bit)
         elif isinstance(event, ev.SalesRecorded):
             day = event.date.day
-            self.sales[day] = self.sales.get(day, 0) + event.sales_fen
+            try:
+                self.sales[day] += event.sales_fen
+            except OverflowError:
+                self.sales = list(self.sales)
+                self.sales[day] += event.sales_fen
 
     def has_shift(self, agent_bit: int, day: dt.date, code: str) -> bool:
-        return bool(self.masks.get(self._key(day, code), 0) & agent_bit)
+        return bool(self._mask(self._key(day, code)) & agent_bit)
 
     def agents_on(self, day: dt.date, code: str) -> list[tuple[str, str | None]]:
-        mask = self.masks.get(self._key(day, code), 0)
+        mask = self._mask(self._key(day, code))
         out: list[tuple[str, str | None]] = []
         index = 0
         while mask:
@@ -104,7 +123,7 @@ class MonthShifts:
 
     def sale_rows(self) -> list[tuple[dt.date, int, str | None]]:
         first = dt.date.fromisoformat(f"{self.month}-01")
-        return [(first.replace(day=day), fen, None) for day, fen in self.sales.items()]
+        return [(first.replace(day=day), fen, None) for day, fen in enumerate(self.sales) if fen]
 
 
 def activity_stream(contract_id: str, month: str) -> str:

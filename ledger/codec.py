@@ -7,7 +7,6 @@ never a module path. ``Pending`` is a new event on its way into a stream,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import msgspec
@@ -60,9 +59,9 @@ def stored_row(pending: Pending) -> StoredRow:
                      type(pending.event).__name__, _ENCODER.encode(pending.event))
 
 
-@dataclass(frozen=True, slots=True)
-class Recorded:
-    """An event read back, with its stream, version and log position."""
+class Recorded(msgspec.Struct, frozen=True, gc=False):
+    """An event read back, with its stream, version and log position (a Struct:
+    built a million times by a rebuild, and a third cheaper than a dataclass)."""
 
     position: int
     stream: str
