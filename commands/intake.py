@@ -199,8 +199,7 @@ class Intake:
         try:
             with ThreadPoolExecutor(1, thread_name_prefix="ledger-writer") as writer:
                 flying: _Flying | None = None
-                batches = 0
-                for chunk in _chunks(lines, batch):
+                for batches, chunk in enumerate(_chunks(lines, batch), start=1):
                     parsed = [_parse(line) for line in chunk]
                     decided = self._decide_once(parsed, chunk, flying)  # while it writes
                     if flying is not None:
@@ -210,7 +209,6 @@ class Intake:
                             yield from self._redo(flying)
                             decided = self._decide_once(parsed, chunk, None)
                     flying = self._launch(writer, decided)
-                    batches += 1
                     if batches % GC_EVERY == 0:
                         gc.collect(1)
                 if flying is not None:
