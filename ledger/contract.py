@@ -85,7 +85,7 @@ class Issued:
                  "version")
 
     def __init__(self, e: ev.SettlementIssued, position: int, version: int,
-                 owner: ContractState) -> None:
+                 owner: ContractState, keep: bool) -> None:
         self.period = e.period
         self.issued_on = e.issued_on
         self.final = e.final
@@ -93,7 +93,7 @@ class Issued:
         self.position = position
         self.version = version
         self._owner = owner
-        self._event: ev.SettlementIssued | None = None
+        self._event: ev.SettlementIssued | None = e if keep else None
 
     @property
     def event(self) -> ev.SettlementIssued:
@@ -114,6 +114,8 @@ class Dispute:
 
 class ContractState:
     """Everything the rules and the statements need to know about one contract."""
+
+    keep_settlements = True  # the settlement events as folded (reports read their statements)
 
     def __init__(self, signed: ev.ContractSigned, position: int) -> None:
         self.contract_id = signed.contract_id
@@ -397,7 +399,7 @@ def _credit_refunded(s: ContractState, e: ev.CreditRefunded, _: int) -> None:
 
 def _issued(s: ContractState, e: ev.SettlementIssued, position: int) -> None:
     st = e.statement
-    s.issued[e.period] = Issued(e, position, s.event_version, s)
+    s.issued[e.period] = Issued(e, position, s.event_version, s, s.keep_settlements)
     s.order.append(e.period)
     for line in st.lines:
         if line.code == "correction":
@@ -438,12 +440,19 @@ _HANDLERS = {
 }
 
 
+class LeanContractState(ContractState):
+    """The state a long intake keeps warm: settlements fetched again when asked for."""
+
+    keep_settlements = False
+
+
 def fold_in(state: ContractState | None, event: ev.Event, position: int,
-            stream_version: int = 0) -> ContractState:
-    """Fold one event of a ``contract:`` stream; the first one (the signing) starts the state.
-    ``stream_version``: the event's version when it differs from the count folded (a view)."""
+            stream_version: int = 0, kind: type[ContractState] = ContractState) -> ContractState:
+    """Fold one event of a ``contract:`` stream; the first one (the signing) starts the state
+    (of ``kind``). ``stream_version``: the event's version when it differs from the count
+    folded (a view)."""
     if state is None:
         assert isinstance(event, ev.ContractSigned)
-        return ContractState(event, position)
+        return kind(event, position)
     state.evolve(event, position, stream_version)
     return state

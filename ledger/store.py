@@ -28,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import Mapper
+from psycopg.rows import tuple_row
 
 from ledger.codec import (  # re-exported: the store's vocabulary
     MsgspecMapper,
@@ -265,27 +266,30 @@ class Store:
 
 
 class _Cursor:
-    """One paramstyle (``?``) and plain tuples for both databases."""
+    """One paramstyle (``?``) and plain tuples for both databases (the rows as the
+    drivers make them: no dict or ``sqlite3.Row`` per row; PostgreSQL's in binary)."""
 
     def __init__(self, curs: Any, postgres: bool) -> None:
         self._c = curs
         self._pg = postgres
+        curs.row_factory = tuple_row if postgres else None
 
     def _sql(self, sql: str) -> str:
         return sql.replace("?", "%s") if self._pg else sql
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self._c.execute(self._sql(sql), tuple(params))
+        if self._pg:
+            self._c.execute(self._sql(sql), tuple(params), binary=True)
+        else:
+            self._c.execute(sql, tuple(params))
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if rows:
             self._c.executemany(self._sql(sql), [tuple(r) for r in rows])
 
     def fetchall(self) -> list[tuple[Any, ...]]:
-        rows = self._c.fetchall()
-        if self._pg:
-            return [tuple(r.values()) for r in rows]
-        return [tuple(r) for r in rows]
+        rows: list[tuple[Any, ...]] = self._c.fetchall()
+        return rows
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:

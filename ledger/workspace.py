@@ -20,7 +20,7 @@ from ledger.activity import (
     contract_stream,
     dispute_stream,
 )
-from ledger.contract import ContractState, EventFetch, fold_in
+from ledger.contract import ContractState, EventFetch, LeanContractState, fold_in
 from ledger.store import Pending, Store
 from schemas import events as ev
 
@@ -57,7 +57,7 @@ class Workspace:
         if contract_id not in self.contracts:
             state: ContractState | None = None
             for rec in self.store.stream(contract_stream(contract_id)):
-                state = fold_in(state, rec.event, rec.position, rec.version)
+                state = fold_in(state, rec.event, rec.position, rec.version, LeanContractState)
             if state is not None:
                 state.fetch = self._fetcher(contract_id)
             self.contracts[contract_id] = state
@@ -167,7 +167,7 @@ class Workspace:
         kind, _, rest = stream.partition(":")
         if kind == "contract":
             known = None if isinstance(event, ev.ContractSigned) else self.contract(rest)
-            state = self.contracts[event.contract_id] = fold_in(known, event, 0)
+            state = self.contracts[event.contract_id] = fold_in(known, event, 0, 0, LeanContractState)
             if known is None:
                 state.fetch = self._fetcher(event.contract_id)
             version = state.version

@@ -161,9 +161,13 @@ def test_xlsx_needs_a_file_and_holds_the_same_rows(ledger: Any, tmp_path: Path) 
     out = tmp_path / "statements.xlsx"
     run = ledger.run("export", "statements", "--format", "xlsx", "--output", str(out))
     assert run.code == 0, run
-    sheet = load_workbook(out, read_only=True).active
-    assert sheet is not None
-    values = list(sheet.iter_rows(values_only=True))
+    book = load_workbook(out, read_only=True)  # keeps the file open until closed
+    try:
+        sheet = book.active
+        assert sheet is not None
+        values = list(sheet.iter_rows(values_only=True))
+    finally:
+        book.close()
     assert list(values[0]) == list(STATEMENT_COLUMNS)
     rows = [dict(zip(STATEMENT_COLUMNS, v, strict=True)) for v in values[1:]]
     reported = {s["statement_no"]: s for s in ledger.run("statements", "--json").json()}

@@ -1,0 +1,83 @@
+"""The lean contract state intake keeps warm, against the full state the reports fold.
+
+Intake keeps a QA inspection as date, score and stream version and an issued
+statement without its body (``ledger.contract.LeanContractState``); both are
+fetched again from the store when needed, or from batches not written yet.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from builders import agent_ready, cmd, full_month, issue, sign
+
+from ledger.contract import LeanContractState
+from ledger.store import Pending, Store
+from ledger.workspace import Workspace
+from projections.reader import View
+
+MARCH = ("2026-03-02", "2026-03-31")
+
+
+def _qa(inspection_id: str, day: str, score: int) -> dict[str, Any]:
+    return cmd("record_qa_inspection", inspection_id=inspection_id, agent_id="a1", date=day,
+               score=score, sampled_sessions=10)
+
+
+def _history(ledger: Any) -> None:
+    ledger.accept(sign(), *agent_ready("a1"), *agent_ready("a2"))
+    ledger.accept(*full_month(["a1", "a2"], *MARCH),
+                  _qa("Q1", "2026-03-05", 70), _qa("Q2", "2026-03-06", 95),
+                  _qa("Q3", "2026-03-09", 60))
+    ledger.accept(issue("2026-03", "2026-04-01"))
+
+
+def test_lean_state_fetches_what_it_does_not_keep(ledger: Any) -> None:
+    _history(ledger)
+    store = Store(ledger.db)
+    try:
+        lean = Workspace(store).contract("C1")
+        full = View(store).contract("C1")
+        assert isinstance(lean, LeanContractState) and full is not None
+        assert not isinstance(full, LeanContractState)
+
+        # the issued statement: not kept by the lean state, fetched once, the same bytes
+        issued = lean.issued["2026-03"]
+        assert issued._event is None
+        assert msgspec.json.encode(issued.event) == msgspec.json.encode(full.issued["2026-03"].event)
+        assert issued._event is not None
+
+        # inspection ids: known or not, exactly
+        assert lean.has_inspection("Q1") and lean.has_inspection("Q3")
+        assert not lean.has_inspection("Q4") and not lean.has_inspection("q1")
+
+        # the failures (score < 85) fetched as events, in order, the passing one left out
+        failed = lean.inspections("2026-03", lambda day, score: score < 85)
+        assert [q.inspection_id for q in failed] == ["Q1", "Q3"]
+        assert [q.inspection_id for q in full.inspections("2026-03", lambda d, s: s < 85)] == [
+            "Q1", "Q3"]
+    finally:
+        store.close()
+
+
+def test_lean_state_finds_inspections_not_yet_written(ledger: Any) -> None:
+    """An inspection decided in the batch being built is fetched from the batch."""
+    _history(ledger)
+    store = Store(ledger.db)
+    try:
+        ws = Workspace(store)
+        state = ws.contract("C1")
+        assert state is not None
+        stored = state.version
+        event = msgspec.structs.replace(
+            state.fetch([v for qa in state.qa_months.values() for v in qa.versions])[0],
+            inspection_id="Q9", command_id="unsaved-qa")
+        ws.append("contract:C1", event)
+        assert ws.pending == [Pending("contract:C1", stored + 1, event)]
+        assert state.has_inspection("Q9")
+        failed = state.inspections("2026-03", lambda day, score: score < 85)
+        assert [q.inspection_id for q in failed] == ["Q1", "Q3", "Q9"]  # in stream order
+        assert store.event_count() == ledger.stats()[0]  # nothing written
+    finally:
+        store.close()
