@@ -71,6 +71,10 @@ class SqliteLedgerRecorder(SQLiteApplicationRecorder):
 
     def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
         commands = kwargs.get("commands") or ()
+        # Checkpoint the WAL every ~40 MB rather than ~4 MB: a batch rewrites the
+        # same hot index pages, copied back to the database once per checkpoint
+        # (6 % of a full year's submit; per connection, so set on each batch).
+        c.execute("PRAGMA wal_autocheckpoint = 10000")
         # Writing the command rows first takes SQLite's write lock, so the
         # rowids below are ours alone: max(rowid)+1 onwards, in order.
         c.executemany(f"INSERT INTO {COMMANDS_TABLE} VALUES (?,?,?)", commands)

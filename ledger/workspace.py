@@ -24,10 +24,10 @@ from ledger.contract import ContractState, EventFetch, LeanContractState, fold_i
 from ledger.store import Pending, Store
 from schemas import events as ev
 
-# Light months kept between batches, least recently used out: a few KB each,
-# and enough for every contract's current, previous and quarter's months of a
-# few hundred contracts. A bound, so memory does not grow with history.
-MONTH_CACHE = 512
+# Light months kept between batches, least recently used out: about 1 KB each
+# (2 MB in all), a year of 150 contracts, or the current, previous and
+# quarter's months of several hundred. A bound, so memory does not grow with history.
+MONTH_CACHE = 2048
 
 
 @dataclass(eq=False)
@@ -96,7 +96,7 @@ class Workspace:
             for rec in self.store.stream(activity_stream(contract_id, month)):
                 light.evolve(rec.event, self._bit_of(contract_id, rec.event))
             self.months[key] = light
-            self._evict()
+            self._evict(keep=key)
         else:
             self.months.move_to_end(key)
         return light
@@ -105,10 +105,15 @@ class Workspace:
         agent = getattr(event, "agent_id", None)
         return self.agent_bit(contract_id, agent) if agent is not None else 0
 
-    def _evict(self) -> None:
+    def _evict(self, keep: tuple[str, str] | None = None) -> None:
+        """Drop the least recently used months beyond the bound; never one with
+        unsaved events (reading it again would miss them) nor ``keep`` (just loaded:
+        its caller is about to fold into it)."""
         while len(self.months) > MONTH_CACHE:
             pinned = self._unsaved.union(*(f.unsaved for f in self.inflight))
-            for key in self.months:  # oldest first; months with unsaved events stay
+            if keep is not None:
+                pinned.add(keep)
+            for key in self.months:  # oldest first
                 if key not in pinned:
                     del self.months[key]
                     break

@@ -7,11 +7,17 @@ fetched again from the store when needed, or from batches not written yet.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import msgspec
+import pytest
 from builders import agent_ready, cmd, full_month, issue, sign
+from builders import shift as shift_cmd
 
+from commands.intake import Intake
+from ledger import workspace
 from ledger.contract import LeanContractState
 from ledger.store import Pending, Store
 from ledger.workspace import Workspace
@@ -81,3 +87,37 @@ def test_lean_state_finds_inspections_not_yet_written(ledger: Any) -> None:
         assert store.event_count() == ledger.stats()[0]  # nothing written
     finally:
         store.close()
+
+
+def _year_lines() -> list[bytes]:
+    march, april = full_month(["a1", "a2"], *MARCH), full_month(["a1", "a2"], "2026-04-01",
+                                                                 "2026-04-30")
+    commands = [sign(), *agent_ready("a1"), *agent_ready("a2"), *march[:-4], *april,
+                *march[-4:],  # March's last shifts arrive after April's: March is read again
+                shift_cmd("a1", "2026-03-03"),  # worked already: rejected from a reloaded month
+                _qa("Q1", "2026-03-05", 70),
+                issue("2026-03", "2026-04-01"), issue("2026-04", "2026-05-01")]
+    return [json.dumps(c).encode() for c in commands]
+
+
+def _submit(db: str, lines: list[bytes], batch: int) -> tuple[list[str], list[bytes]]:
+    store = Store(db)
+    try:
+        results = [r.status for r in Intake(store).submit(lines, batch=batch)]
+        view = View(store)
+        state = view.contract("C1")
+        assert state is not None
+        return results, [msgspec.json.encode(state.issued[p].event.statement) for p in state.order]
+    finally:
+        store.close()
+
+
+def test_months_evicted_and_read_again_decide_and_price_the_same(
+        db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = _year_lines()
+    reference = _submit(str(tmp_path / "reference.db"), lines, 5000)
+    monkeypatch.setattr(workspace, "MONTH_CACHE", 1)
+    evicting = _submit(db, lines, 3)
+    assert evicting == reference
+    results, statements = evicting
+    assert results.count("rejected") == 1 and len(statements) == 2
