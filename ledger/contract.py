@@ -50,7 +50,7 @@ class Agent:
 class QaMonth:
     """A month's QA inspections, lean: date and score (shared objects) and the
     stream version of each. A statement with failures fetches just those
-    events again for their ids; a contract-year of inspections costs ~1 MB less."""
+    events again for their ids: 24 bytes an inspection instead of ~700."""
 
     __slots__ = ("dates", "scores", "versions")
 
