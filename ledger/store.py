@@ -23,7 +23,7 @@ import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 from urllib.parse import unquote, urlsplit
 
 import msgspec
@@ -185,8 +185,7 @@ class Store:
     def stream_at(self, stream_id: str, versions: Sequence[int]) -> list[Recorded]:
         """Those events of a stream, by version (in version order)."""
         out: list[Recorded] = []
-        for i in range(0, len(versions), 500):
-            chunk = list(versions[i : i + 500])
+        for chunk in _chunks(list(versions), 500):
             marks = ",".join("?" * len(chunk))
             out += [Recorded(r[0], stream_id, r[1], decode_event(r[2], bytes(r[3])))
                     for r in self.query(
@@ -293,7 +292,10 @@ class _Cursor:
         return rows
 
 
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+_T = TypeVar("_T")
+
+
+def _chunks(items: list[_T], size: int) -> Iterator[list[_T]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
 
