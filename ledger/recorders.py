@@ -21,7 +21,8 @@ EVENTS_TABLE = "ledger_events"
 COMMANDS_TABLE = "ledger_commands"
 CHAIN_TABLE = "ledger_chain"
 GENESIS = bytes(32)
-_CHAIN_DDL = f"CREATE TABLE IF NOT EXISTS {CHAIN_TABLE} (position BIGINT PRIMARY KEY, link TEXT NOT NULL)"
+def _chain_ddl(key: str) -> str:
+    return f"CREATE TABLE IF NOT EXISTS {CHAIN_TABLE} (position {key} PRIMARY KEY, link TEXT NOT NULL)"
 _CHAIN_HEAD = f"SELECT link FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1"
 
 
@@ -59,7 +60,7 @@ class SqliteLedgerRecorder(SQLiteApplicationRecorder):
             "command_id TEXT PRIMARY KEY, body_hash TEXT NOT NULL, recorded_at TEXT NOT NULL) "
             "WITHOUT ROWID"
         )
-        statements.append(_CHAIN_DDL.replace("BIGINT PRIMARY KEY", "INTEGER PRIMARY KEY"))
+        statements.append(_chain_ddl("INTEGER"))
         for table in (EVENTS_TABLE, COMMANDS_TABLE):
             for op in ("UPDATE", "DELETE"):
                 statements.append(
@@ -113,7 +114,7 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
             "CREATE OR REPLACE FUNCTION ledger_refuse_edit() RETURNS trigger "
             "LANGUAGE plpgsql AS $$ BEGIN "
             "RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP; END $$",
-            _CHAIN_DDL,
+            _chain_ddl("BIGINT"),
         ]
         for table in (EVENTS_TABLE, COMMANDS_TABLE):
             statements += [

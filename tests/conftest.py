@@ -44,15 +44,20 @@ def pg_problem() -> str | None:
     return _PG_PROBLEM[0]
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL database of its own, dropped afterwards."""
+def need_postgres() -> None:
+    """Skip the calling test, with the reason, when the server is unreachable; fail under CI=true."""
     problem = pg_problem()
     if problem is not None:
         message = f"PostgreSQL at 127.0.0.1:5432 unreachable ({problem})"
         if UNDER_CI:
             pytest.fail(f"{message}; CI=true requires it")
         pytest.skip(message)
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database of its own, dropped afterwards."""
+    need_postgres()
     import psycopg
 
     name = f"ledger_test_{uuid.uuid4().hex[:12]}"

@@ -29,7 +29,7 @@ import pytest
 from campaign import common as cm
 from campaign import concurrent, crash, fuzz, model, outage
 from campaign.workload import Plan
-from conftest import UNDER_CI, pg_problem
+from conftest import need_postgres
 
 SEED = int(os.environ.get("LEDGER_CAMPAIGN_SEED") or random.SystemRandom().randrange(10**9))
 print(f"reliability campaign seed: {SEED} (set LEDGER_CAMPAIGN_SEED={SEED} to replay)")
@@ -44,17 +44,8 @@ def _quiet_intake(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest) -> str:
     if request.param == "postgres":
-        _need_pg()
+        need_postgres()
     return str(request.param)
-
-
-def _need_pg() -> None:
-    problem = pg_problem()
-    if problem is not None:
-        message = f"PostgreSQL at 127.0.0.1:5432 unreachable ({problem})"
-        if UNDER_CI:
-            pytest.fail(f"{message}; CI=true requires it")
-        pytest.skip(message)
 
 
 @pytest.fixture
@@ -104,7 +95,7 @@ def test_fuzzed_input(store: str, scratch: cm.Scratch) -> None:
 @pytest.mark.postgres
 def test_database_outage(scratch: cm.Scratch) -> None:
     """The connection cut mid-batch: a one-line error or a ride-out, whole batches, exactly once after."""
-    _need_pg()
+    need_postgres()
     part = outage.run(scratch, cm.derive(SEED, "outage", "postgres"), outages=2, plan=CI_PLAN, hold=6.0)
     _ok(part)
 
@@ -307,7 +298,7 @@ def test_opening_the_store_while_another_writer_commits() -> None:
     ledger_commands) in one transaction. A writer that has inserted its command rows and then locks
     ledger_events deadlocks with it: `ledger: cannot open the store ...: deadlock detected` (exit 2)
     for a process that merely started while another was writing."""
-    _need_pg()
+    need_postgres()
     import psycopg
 
     from ledger.store import Store, StoreError
