@@ -17,7 +17,7 @@ PostgreSQL database created for the run and dropped afterwards):
 2. ``ledger --db DB rebuild --json`` as a subprocess: wall time, events/s, peak
    RSS, statements checked and differences (must be none).
 3. Reading and decoding the log in-process (iterate ``store.log()``): events/s.
-4. Every issued statement read in-process with ``commands.reports.statement``:
+4. Every issued statement read in-process with ``app.reports.statement``:
    p50, p99, max and mean latency.
 5. Baselines on the very rows the submit stored (originator_id, version, topic,
    state read back from ``ledger_events``): SQLite ``executemany`` in one
@@ -76,7 +76,8 @@ DEFAULT_SCALES = "0.1,0.3,1.0"
 PG_ADMIN = os.environ.get("LEDGER_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 BATCH = 1000
 BEGIN, END = "<!-- bench:results:begin -->", "<!-- bench:results:end -->"
-PRODUCT = ("ledger", "commands", "projections", "schemas")  # the packages a run measures
+# the packages a run measures
+PRODUCT = ("schemas", "ledger", "billing", "projections", "decide", "store", "app", "cli")
 
 # Targets of issue #6
 SQLITE_SUBMIT_SHARE = 0.15  # of the raw SQLite insert rate (events/s)
@@ -185,7 +186,7 @@ def product(module: str, name: str) -> Any:
 
 
 def _close_stores() -> None:
-    product("ledger.store", "close_all_stores")()
+    product("store.eventstore", "close_all_stores")()
 
 
 def stored_rows(db: str) -> list[tuple[str, int, str, bytes]]:
@@ -216,7 +217,7 @@ def ledger_argv() -> list[str]:
     if script.exists():
         return [str(script)]
     found = shutil.which("ledger")
-    return [found] if found else [sys.executable, "-m", "commands.cli"]
+    return [found] if found else [sys.executable, "-m", "cli.main"]
 
 
 # A small launcher between the runner and the measured child. Linux carries a process's
@@ -272,7 +273,7 @@ def measure_rebuild(db: str) -> dict[str, Any]:
 
 
 def measure_read_decode(db: str) -> dict[str, Any]:
-    store = product("ledger.store", "open_store")(db)
+    store = product("store.eventstore", "open_store")(db)
     started = time.perf_counter()
     count = sum(1 for _ in store.log())
     seconds = time.perf_counter() - started
@@ -280,9 +281,9 @@ def measure_read_decode(db: str) -> dict[str, Any]:
 
 
 def measure_statements(db: str) -> dict[str, Any]:
-    statement = product("commands.reports", "statement")
-    statements = product("commands.reports", "statements")
-    store = product("ledger.store", "open_store")(db)
+    statement = product("app.reports", "statement")
+    statements = product("app.reports", "statements")
+    store = product("store.eventstore", "open_store")(db)
     issued = [(row["contract_id"], row["period"]) for row in statements(store, None, None)]
     on = dt.date.today()
     if issued:  # warm the imports and the connection: not counted

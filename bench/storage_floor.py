@@ -34,7 +34,7 @@ BEFORE = (  # the schema before 2026-11-27: a rowid table and a key index each
     "CREATE TABLE ledger_chain (position BIGINT PRIMARY KEY, link TEXT NOT NULL)",
 )
 EVENTS_ONLY = (CURRENT[0],)
-STORE = "wal_autocheckpoint=10000"  # the store's pragmas (ledger.recorders)
+STORE = "wal_autocheckpoint=10000"  # the store's pragmas (store.recorders)
 
 
 def read(db: str) -> tuple[list[tuple], list[tuple], list[tuple]]:

@@ -1,8 +1,8 @@
 """A contract's state, folded from its ``contract:<id>`` stream (evolve).
 
 No I/O and no rules here: ``evolve`` applies one event. The rules that decide
-whether a command is accepted live in ``commands.handlers``; the prices live
-in ``projections.billing``.
+whether a command is accepted live in ``decide.core``; the prices live
+in ``billing.statement``.
 """
 
 from __future__ import annotations

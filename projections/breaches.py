@@ -14,10 +14,10 @@ from fractions import Fraction
 
 import msgspec
 
+from billing.lines import FullLoader, day_shifts, priced_lines, qa_failures
 from ledger.contract import ContractState
 from ledger.money import ZERO, exact, round_fen
 from ledger.periods import bounds, months_of, next_period
-from projections.activity_lines import FullLoader, day_shifts, priced_lines, qa_failures
 from schemas.reports import BreachRecord
 
 RULES = ("understaffed_shift", "qa_failures", "slow_response", "late_payment",

@@ -10,9 +10,9 @@ import re
 
 from ledger.contract import ContractState
 from ledger.money import yuan
-from ledger.store import Recorded
 from schemas import events as ev
 from schemas.reports import Posting, Transaction
+from store.eventstore import Recorded
 
 CODE_ACCOUNTS = {
     "base": "Income:Service", "special_day": "Income:Service", "fixed_fee": "Income:Service",

@@ -67,7 +67,7 @@ def pg_url() -> Iterator[str]:
     try:
         yield f"{base}/{name}"
     finally:
-        from ledger.store import close_all_stores
+        from store.eventstore import close_all_stores
 
         close_all_stores()
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
@@ -79,7 +79,7 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """The store of one test: a SQLite file path or a PostgreSQL URL."""
     if request.param == "sqlite":
         yield str(tmp_path / "ledger.db")
-        from ledger.store import close_all_stores
+        from store.eventstore import close_all_stores
 
         close_all_stores()
     else:
@@ -89,7 +89,7 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def sqlite_db(tmp_path: Path) -> Iterator[str]:
     yield str(tmp_path / "ledger.db")
-    from ledger.store import close_all_stores
+    from store.eventstore import close_all_stores
 
     close_all_stores()
 
@@ -116,7 +116,7 @@ class Ledger:
         self._n = 0
 
     def run(self, *args: str, stdin: str | None = None) -> Run:
-        from commands.cli import main
+        from cli.main import main
 
         out, err = io.StringIO(), io.StringIO()
         old = sys.stdout, sys.stderr, sys.stdin
@@ -162,7 +162,7 @@ class Ledger:
 
     def stats(self) -> tuple[int, int]:
         """(number of stored events, last notification id): proof nothing was written."""
-        from ledger.store import open_store
+        from store.eventstore import open_store
 
         store = open_store(self.db)
         return store.event_count(), store.max_position()

@@ -94,7 +94,7 @@ class Admin:
 
 @contextmanager
 def admin(db: str) -> Iterator[Admin]:
-    from ledger.store import is_postgres
+    from store.eventstore import is_postgres
 
     if is_postgres(db):
         with psycopg.connect(db, autocommit=True) as conn:
@@ -271,7 +271,7 @@ def test_tamper_is_detected_at_its_position(ledger: Any, case: str) -> None:
 def test_rewrite_with_recomputed_chain_is_caught_only_by_an_earlier_digest(ledger: Any) -> None:
     """(f) an event rewritten together with its link and every later link: the chain is
     self-consistent again, so plain verify passes; the digest kept outside does not."""
-    from ledger.audit import GENESIS, link
+    from store.audit import GENESIS, link
 
     build_small(ledger)
     d = digest(ledger)
@@ -309,7 +309,7 @@ def test_rewrite_with_recomputed_chain_is_caught_only_by_an_earlier_digest(ledge
 def test_rewrite_after_the_digest_position_does_not_fail_the_digest(ledger: Any) -> None:
     """A digest proves the log only up to its position; a consistent rewrite after it is
     not history before the digest."""
-    from ledger.audit import link
+    from store.audit import link
 
     build_small(ledger)
     d = digest(ledger)
@@ -449,8 +449,8 @@ def build_two_contracts(ledger: Any) -> int:
 
 
 def test_rebuild_is_reproducible_and_matches_incremental_read_models(ledger: Any) -> None:
-    from ledger.store import open_store
-    from projections.readmodel import digests
+    from store.eventstore import open_store
+    from store.readmodels import digests
 
     issued = build_two_contracts(ledger)
     statements = ledger.run("statements", "--json")
@@ -570,7 +570,7 @@ def test_as_of_before_anything_was_recorded(ledger: Any) -> None:
 
 
 def test_digest_fields_and_position(ledger: Any) -> None:
-    from ledger.audit import GENESIS, link
+    from store.audit import GENESIS, link
 
     build_small(ledger)
     with admin(ledger.db) as a:

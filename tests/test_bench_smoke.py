@@ -53,8 +53,8 @@ def test_generator_is_deterministic_and_every_line_is_accepted(
         assert stats["types"].get(kind), kind
 
     monkeypatch.setenv("LEDGER_LOG_LEVEL", "warning")
-    from commands.intake import Intake
-    from ledger.store import open_store
+    from app.intake import Intake
+    from store.eventstore import open_store
 
     store = open_store(sqlite_db)
     with first.open("rb") as lines:

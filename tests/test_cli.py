@@ -69,7 +69,7 @@ def test_stdin_submission_and_ledger_db_variable(tmp_path: Path) -> None:
     env = dict(os.environ, LEDGER_DB=str(db), LEDGER_LOG_LEVEL="warning", PYTHONPATH=str(ROOT))
     line = '{"type": "record_payment", "id": "x", "contract_id": "C9", "payment_id": "P", ' \
            '"amount_fen": 1, "received_on": "2026-01-01", "reference": ""}\n'
-    done = subprocess.run([sys.executable, "-m", "commands.cli", "submit", "-"], input=line,
+    done = subprocess.run([sys.executable, "-m", "cli.main", "submit", "-"], input=line,
                           capture_output=True, text=True, env=env, cwd=tmp_path, check=False)
     assert done.returncode == 1
     assert '"code":"unknown_contract"' in done.stdout
@@ -79,7 +79,7 @@ def test_stdin_submission_and_ledger_db_variable(tmp_path: Path) -> None:
 def test_passwords_never_appear_in_errors_or_logs(tmp_path: Path) -> None:
     url = "postgresql://ledger:s3cr3t-pw@127.0.0.1:1/ledger"
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    done = subprocess.run([sys.executable, "-m", "commands.cli", "--db", url, "statements"],
+    done = subprocess.run([sys.executable, "-m", "cli.main", "--db", url, "statements"],
                           capture_output=True, text=True, env=env, cwd=tmp_path, check=False,
                           timeout=120)
     assert done.returncode in (1, 2)

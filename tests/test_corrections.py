@@ -12,7 +12,7 @@ from typing import Any
 
 from builders import agent_ready, cmd, fixed_terms, full_month, issue, sign
 
-from ledger.store import open_store
+from store.eventstore import open_store
 
 
 def _lines(statement: dict[str, Any]) -> list[tuple[str, int, Any]]:

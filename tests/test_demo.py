@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from commands.demo_data import demo_lines
+from cli.demo_data import demo_lines
 
 LINE_CODES = {
     "base", "special_day", "commission", "fixed_fee", "extra_shifts", "understaffing",

@@ -31,7 +31,7 @@ from typing import Any
 import pytest
 from builders import agent_ready, bpc_terms, cmd, days, issue, pay, shift, sign
 
-from ledger.capital import capital
+from app.capital import capital
 from ledger.money import yuan
 
 UNDER_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -279,8 +279,8 @@ def test_pdf_without_weasyprint_is_one_line_and_exit_1(realistic: Any, tmp_path:
 
 def test_demo_documents_hook(realistic: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                              capsys: pytest.CaptureFixture[str]) -> None:
-    from commands.export import write_demo_documents
-    from ledger.store import open_store
+    from app.export import write_demo_documents
+    from store.eventstore import open_store
 
     store = open_store(realistic.db)
     monkeypatch.setitem(sys.modules, "weasyprint", None)

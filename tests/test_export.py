@@ -20,7 +20,7 @@ import pytest
 from builders import agent_ready, full_month, issue, pay, sign
 from test_documents import CONTRACT, given_realistic
 
-from commands.export import (
+from app.export import (
     BREACH_COLUMNS,
     LINE_COLUMNS,
     PAYMENT_COLUMNS,

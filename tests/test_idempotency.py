@@ -12,7 +12,7 @@ from typing import Any
 
 from builders import agent_ready, full_month, issue, pay, sign
 
-LEDGER = [sys.executable, "-m", "commands.cli"]
+LEDGER = [sys.executable, "-m", "cli.main"]
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -52,7 +52,7 @@ def test_same_file_twice_concurrently_stores_each_command_once(ledger: Any, tmp_
     assert accepted_by == {c["id"]: 1 for c in cmds}  # each id accepted exactly once
 
     # The store equals one clean run: every command stored once, streams contiguous.
-    from ledger.store import open_store
+    from store.eventstore import open_store
 
     store = open_store(ledger.db)
     assert store.query("SELECT COUNT(*) FROM ledger_commands")[0][0] == len(cmds)

@@ -16,12 +16,12 @@ import pytest
 from builders import agent_ready, cmd, full_month, issue, sign
 from builders import shift as shift_cmd
 
-from commands.intake import Intake
-from ledger import workspace
+from app.intake import Intake
 from ledger.contract import LeanContractState
-from ledger.store import Pending, Store
-from ledger.workspace import Workspace
-from projections.reader import View
+from store import workspace
+from store.eventstore import Pending, Store
+from store.view import View
+from store.workspace import Workspace
 
 MARCH = ("2026-03-02", "2026-03-31")
 

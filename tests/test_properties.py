@@ -100,8 +100,8 @@ def _billed_for_march(statements: list[dict[str, Any]]) -> dict[str, int]:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(histories())
 def test_billing_properties(h: dict[str, Any]) -> None:
-    from ledger.store import close_all_stores, open_store
-    from projections.readmodel import digests
+    from store.eventstore import close_all_stores, open_store
+    from store.readmodels import digests
 
     with tempfile.TemporaryDirectory() as tmp:
         ledger = Ledger(str(Path(tmp) / "p.db"), Path(tmp))

@@ -50,7 +50,7 @@ def store(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def scratch(tmp_path: Path) -> Iterator[cm.Scratch]:
-    from ledger.store import close_all_stores
+    from store.eventstore import close_all_stores
 
     s = cm.Scratch(tmp_path / "campaign")
     try:
@@ -211,8 +211,8 @@ def test_a_command_id_committed_by_another_writer_meanwhile_is_a_duplicate(store
     ... failed`, exit 1, no line answered). Timing-dependent then: tried five times."""
     import hashlib
 
-    from commands.intake import Intake
-    from ledger.store import Store
+    from app.intake import Intake
+    from store.eventstore import Store
 
     db = _fresh(store, scratch)
     for attempt in range(5):
@@ -257,8 +257,8 @@ def test_a_command_another_writer_applied_meanwhile_is_a_duplicate_not_a_rejecti
     """Another writer applies one of our commands (events and id) after our id check: deciding it
     on fresh state, our rule sees its own shift already recorded. The answer must be `duplicate`,
     not `shift_exists` (found by the concurrent part with small batches; fixed in 2f7dbb3)."""
-    from commands.intake import Intake
-    from ledger.store import Store
+    from app.intake import Intake
+    from store.eventstore import Store
 
     db = _fresh(store, scratch)
     setup = [b.sign("S1", id="s1-sign"), *[dict(c, id=f"s1-a{i}") for i, c in
@@ -301,7 +301,7 @@ def test_opening_the_store_while_another_writer_commits() -> None:
     need_postgres()
     import psycopg
 
-    from ledger.store import Store, StoreError
+    from store.eventstore import Store, StoreError
 
     url = cm.pg_create("open")
     try:

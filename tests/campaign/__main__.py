@@ -100,14 +100,16 @@ def stores_of(name: str, stores: list[str]) -> list[str]:
     return stores
 
 
+PRODUCT = ("schemas", "ledger", "billing", "projections", "decide", "store", "app", "cli")
+
+
 def commit() -> str:
     """The last commit that touched the product's code (a commit of tests or docs is no change)."""
     try:
-        head = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h", "--", "ledger", "commands",
-                               "projections", "schemas"], capture_output=True,
-                              text=True, check=False).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "ledger", "commands",
-                                "projections", "schemas"], capture_output=True, text=True, check=False).stdout
+        head = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h", "--", *PRODUCT],
+                              capture_output=True, text=True, check=False).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", *PRODUCT],
+                               capture_output=True, text=True, check=False).stdout
         return f"{head}{' + uncommitted product changes' if dirty.strip() else ''}"
     except OSError:
         return "unknown"

@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from commands.intake import BATCH
+from app.intake import BATCH
 
 from . import common as cm
 from .workload import Plan, Workload, build

@@ -415,8 +415,8 @@ class Fuzzer:
     """Drives batches into one store, in-process and now and then through the CLI."""
 
     def __init__(self, db: str, part: cm.Part, cli_every: int, workdir: Path) -> None:
-        from commands.intake import Intake
-        from ledger.store import open_store
+        from app.intake import Intake
+        from store.eventstore import open_store
 
         self.db, self.part, self.cli_every, self.workdir = db, part, cli_every, workdir
         self._intake: Callable[[], Any] = lambda: Intake(open_store(db))
@@ -584,7 +584,7 @@ def run(scratch: cm.Scratch, store: str, seed: int, lines: int, cli_every: int =
     with warnings.catch_warnings():  # hypothesis warns about the repr of megabyte lines
         warnings.simplefilter("ignore", HypothesisWarning)
         fuzz_batch()
-    from ledger.store import close_all_stores
+    from store.eventstore import close_all_stores
 
     close_all_stores()
     part.counts["batches"] = fuzzer.n

@@ -209,8 +209,8 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        from commands.intake import Intake
-        from ledger.store import open_store
+        from app.intake import Intake
+        from store.eventstore import open_store
 
         self.dir = tempfile.mkdtemp(prefix="ledger-model-")
         self.db = str(Path(self.dir) / "model.db")
@@ -222,7 +222,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     # -- plumbing ---------------------------------------------------------------
     def submit(self, command: dict[str, Any]) -> dict[str, Any]:
-        from projections.readmodel import catch_up
+        from store.readmodels import catch_up
 
         self.n += 1
         command["id"] = f"m-{self.n}"
@@ -260,7 +260,7 @@ class LedgerMachine(RuleBasedStateMachine):
             self.n += 1
             command["id"] = f"m-{self.n}"
         results = [r.to_json() for r in self.intake.submit([json.dumps(c).encode() for c in commands])]
-        from projections.readmodel import catch_up
+        from store.readmodels import catch_up
 
         catch_up(self.store)
         assert all(r["status"] == "accepted" for r in results), [
@@ -384,7 +384,7 @@ class LedgerMachine(RuleBasedStateMachine):
             return
         want = self.m.statement(period, issued_on)
         self.expect(command, None)
-        from commands.reports import statement
+        from app.reports import statement
 
         got = statement(self.store, CID, period, False, issued_on, None)
         self.compare_statement(period, got, want)
@@ -459,7 +459,7 @@ class LedgerMachine(RuleBasedStateMachine):
     def balances_agree(self) -> None:
         if not self.n:
             return
-        from commands.reports import balances
+        from app.reports import balances
 
         (bal,) = balances(self.store, CID, None)
         got = {"receivable_fen": bal.receivable_fen, "credit_fen": bal.credit_fen,
@@ -469,7 +469,7 @@ class LedgerMachine(RuleBasedStateMachine):
         assert got == want, f"balance differs from the model: ledger {got}, model {want}"
 
     def teardown(self) -> None:
-        from ledger.store import close_all_stores
+        from store.eventstore import close_all_stores
 
         close_all_stores()
         for suffix in ("", "-wal", "-shm"):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from commands.handlers import (
+from billing.statement import draft
+from decide.core import (
     Emitted,
     Meta,
     contract_of,
@@ -16,11 +17,10 @@ from commands.handlers import (
 from ledger import errors as E
 from ledger.activity import dispute_stream
 from ledger.periods import bounds, months_of
-from ledger.workspace import Workspace
-from projections.billing import draft
 from projections.breaches import RULES, evaluate
 from schemas import commands as C
 from schemas import events as ev
+from store.workspace import Workspace
 
 
 @handles(C.RecordDeposit)

@@ -13,15 +13,15 @@ from typing import Any
 
 import msgspec
 
-from commands.validation import schema_error
 from ledger import errors as E
 from ledger.activity import activity_stream, contract_stream
 from ledger.contract import ContractState
 from ledger.periods import bounds, matches_cycle, month_of
 from ledger.terms import TermsTimeline, changed_immutable
-from ledger.workspace import Workspace
+from ledger.validation import schema_error
 from schemas import commands as C
 from schemas import events as ev
+from store.workspace import Workspace
 
 Emitted = list[tuple[str, ev.Event]]
 Meta = dict[str, str]

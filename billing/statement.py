@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from billing.lines import Calc, MonthLoader, fixed_fee, priced_lines
 from ledger.contract import ContractState
 from ledger.money import ZERO, exact, round_fen
 from ledger.periods import bounds, months_of
-from projections.activity_lines import Calc, MonthLoader, fixed_fee, priced_lines
 from schemas.reports import Account, Line, Statement
 
 ACTIVITY_CODES_BPC = ("base", "special_day", "commission", "understaffing", "qa_penalty")

@@ -3,7 +3,7 @@
 Link(n) = SHA-256(link(n-1) || position || stream || version || topic || state)
 over each stored row; link(0) is 32 zero bytes. The links are stored in
 ``ledger_chain`` (position, link), written in the same transaction as the
-events themselves (``ledger.store``), so the chain always covers the log.
+events themselves (``store.eventstore``), so the chain always covers the log.
 
 What each tamper looks like to ``verify``:
 - an event's bytes, topic, stream or version edited: its recomputed link
@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ledger.store import CHAIN_TABLE as CHAIN
-from ledger.store import GENESIS, Store, chain_link
+from store.eventstore import CHAIN_TABLE as CHAIN
+from store.eventstore import GENESIS, Store, chain_link
 
 link = chain_link
 

@@ -12,14 +12,14 @@ def run_demo(store: Any, args: argparse.Namespace) -> int:
 
     import msgspec
 
-    from commands import render
-    from commands.cli import EXIT_OK
-    from commands.demo_data import demo_lines
-    from commands.export import write_demo_documents
-    from commands.intake import Intake
-    from commands.log import CommandLog, configure
-    from commands.reports import breaches, statements
-    from projections.readmodel import catch_up
+    from app.export import write_demo_documents
+    from app.intake import Intake
+    from app.reports import breaches, statements
+    from cli import render
+    from cli.demo_data import demo_lines
+    from cli.log import CommandLog, configure
+    from cli.main import EXIT_OK
+    from store.readmodels import catch_up
 
     quiet = CommandLog(configure(default_level="warning"))  # the demo prints a summary instead
     results = list(Intake(store, quiet).submit(line.encode() for line in demo_lines()))

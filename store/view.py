@@ -13,11 +13,11 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from billing.lines import MonthLoader
 from ledger.activity import MonthActivity, activity_stream, contract_stream
 from ledger.contract import ContractState, EventFetch, fold_in
-from ledger.store import Recorded, Store
-from projections.activity_lines import MonthLoader
 from schemas import events as ev
+from store.eventstore import Recorded, Store
 
 
 def parse_as_of(text: str) -> str:

@@ -8,15 +8,15 @@ from typing import Any
 
 import msgspec
 
+from billing.statement import draft
 from ledger.activity import contract_stream
 from ledger.contract import ContractState
-from ledger.store import Recorded, Store
 from projections import journal as jr
-from projections import readmodel
-from projections.billing import draft
 from projections.breaches import evaluate
-from projections.reader import View
 from schemas.reports import Balance, BreachRecord, DisputeRow, HistoryRow, Statement, Transaction
+from store import readmodels as readmodel
+from store.eventstore import Recorded, Store
+from store.view import View
 
 
 class ReportError(Exception):

@@ -16,8 +16,8 @@ from typing import Any
 
 import msgspec
 
-from commands import render
-from commands.reports import ReportError
+from app.reports import ReportError
+from cli import render
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -38,7 +38,7 @@ def _bad_date(text: str) -> dt.date:
 
 
 def _timestamp(text: str) -> str:
-    from projections.reader import parse_as_of
+    from store.view import parse_as_of
 
     try:
         return parse_as_of(text)
@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         args = parser().parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0) if exc.code in (0, None) else EXIT_USAGE
-    from ledger.store import StoreError, describe, open_store
+    from store.eventstore import StoreError, describe, open_store
 
     try:
         store = open_store(args.db)
@@ -162,9 +162,9 @@ def _lines(path: str) -> Iterator[bytes]:
 
 
 def cmd_submit(store: Any, args: argparse.Namespace) -> int:
-    from commands.export import count_lines, progress
-    from commands.intake import Intake
-    from projections.readmodel import catch_up
+    from app.export import count_lines, progress
+    from app.intake import Intake
+    from store.readmodels import catch_up
 
     rejected = False
     answers: list[str] = []  # written a batch at a time (results come a batch at a time)
@@ -189,7 +189,7 @@ def _today(on: dt.date | None) -> dt.date:
 
 
 def cmd_statement(store: Any, args: argparse.Namespace) -> int:
-    from commands.reports import statement
+    from app.reports import statement
 
     fmt = args.format or ("json" if args.json else "table")
     if args.json and fmt != "json":
@@ -197,7 +197,7 @@ def cmd_statement(store: Any, args: argparse.Namespace) -> int:
     if args.output and fmt not in ("html", "pdf"):
         raise UsageError("--output is for --format html or pdf")
     if fmt in ("html", "pdf"):
-        from commands.export import write_statement
+        from app.export import write_statement
 
         print(write_statement(store, args.contract, args.period, fmt, args.output, live=args.live,
                               on=_today(args.on), as_of=args.as_of))
@@ -208,7 +208,7 @@ def cmd_statement(store: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_statements(store: Any, args: argparse.Namespace) -> int:
-    from commands.reports import statements
+    from app.reports import statements
 
     rows = statements(store, args.contract, args.as_of)
     _out(rows) if args.json else render.table(rows, "Issued statements")
@@ -216,7 +216,7 @@ def cmd_statements(store: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_breaches(store: Any, args: argparse.Namespace) -> int:
-    from commands.reports import breaches
+    from app.reports import breaches
 
     rows = breaches(store, args.contract, args.period, _today(args.on), args.as_of)
     _out(rows) if args.json else render.table(
@@ -225,7 +225,7 @@ def cmd_breaches(store: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_disputes(store: Any, args: argparse.Namespace) -> int:
-    from commands.reports import disputes
+    from app.reports import disputes
 
     rows = disputes(store, args.contract, args.as_of)
     _out(rows) if args.json else render.table([msgspec.structs.asdict(r) for r in rows], "Disputes")
@@ -233,7 +233,7 @@ def cmd_disputes(store: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_explain(store: Any, args: argparse.Namespace) -> int:
-    from commands.reports import explain
+    from app.reports import explain
 
     data = explain(store, args.contract, args.period, args.line)
     _out(data) if args.json else render.explain(data)
@@ -241,7 +241,7 @@ def cmd_explain(store: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_balance(store: Any, args: argparse.Namespace) -> int:
-    from commands.reports import balances
+    from app.reports import balances
 
     rows = balances(store, args.contract, args.as_of)
     if args.json:
@@ -257,7 +257,7 @@ def cmd_balance(store: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_journal(store: Any, args: argparse.Namespace) -> int:
-    from commands.reports import journal
+    from app.reports import journal
     from projections.journal import beancount
 
     txns, ids = journal(store, args.as_of)
@@ -272,7 +272,7 @@ def cmd_journal(store: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_history(store: Any, args: argparse.Namespace) -> int:
-    from commands.reports import history
+    from app.reports import history
 
     rows = history(store, args.contract, args.as_of)
     _out(rows) if args.json else render.table(
@@ -281,7 +281,7 @@ def cmd_history(store: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_audit(store: Any, args: argparse.Namespace) -> int:
-    from ledger.audit import digest, verify
+    from store.audit import digest, verify
 
     if args.action == "digest":
         position, head = digest(store)
@@ -300,7 +300,7 @@ def cmd_audit(store: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_rebuild(store: Any, args: argparse.Namespace) -> int:
-    from projections.readmodel import rebuild
+    from store.readmodels import rebuild
 
     report = rebuild(store, progress=not args.json and sys.stderr.isatty())
     if args.json:
@@ -316,7 +316,7 @@ def cmd_rebuild(store: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_export(store: Any, args: argparse.Namespace) -> int:
-    from commands.export import ExportUsageError, write_export
+    from app.export import ExportUsageError, write_export
 
     try:
         path = write_export(store, args.kind, args.format, args.output, period=args.period,
@@ -329,7 +329,7 @@ def cmd_export(store: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_demo(store: Any, args: argparse.Namespace) -> int:
-    from commands.demo import run_demo
+    from cli.demo import run_demo
 
     return run_demo(store, args)
 

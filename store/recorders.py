@@ -3,7 +3,7 @@
 Both recorders extend eventsourcing's own. Each batch is one transaction that
 writes the events, one ``ledger_commands`` row per accepted command (its id
 and body hash, for idempotency) and the hash-chain links of the new events
-(``ledger.audit``). The events and commands tables refuse UPDATE and DELETE.
+(``store.audit``). The events and commands tables refuse UPDATE and DELETE.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ _CHAIN_HEAD = f"SELECT link FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1"
 
 def chain_link(previous: bytes, position: int, stream: str, version: int, topic: str,
                state: bytes) -> bytes:
-    """One link of the tamper-evidence chain (see ``ledger.audit``)."""
+    """One link of the tamper-evidence chain (see ``store.audit``)."""
     h = hashlib.sha256(previous)
     h.update(f"{position}\x1f{stream}\x1f{version}\x1f{topic}\x1f".encode())
     h.update(state)

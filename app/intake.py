@@ -3,7 +3,7 @@
 Per line: parse (``invalid_json``), the id check first (an exact replay of an
 accepted command is ``duplicate`` and is not validated again; another body
 under an accepted id is ``id_reused``), then the schema (msgspec, strict),
-then the business rules (``commands.handlers``). Accepted commands are saved
+then the business rules (``decide.core``). Accepted commands are saved
 in batches: one transaction per batch, many streams in it, with a row per
 command id (and its body hash) in the same transaction. If another writer got
 there first (a version or id conflict), the batch is decided again from fresh
@@ -27,15 +27,15 @@ from typing import Any
 import msgspec
 from eventsourcing.persistence import IntegrityError
 
-import commands.money  # noqa: F401  (registers the money handlers)
-from commands.handlers import HANDLERS
-from commands.log import CommandLog
-from commands.validation import schema_error, typed_error
+import decide.money  # noqa: F401  (registers the money handlers)
+from cli.log import CommandLog
+from decide.core import HANDLERS
 from ledger import errors as E
-from ledger.store import Store
-from ledger.workspace import Flight, Workspace
+from ledger.validation import schema_error, typed_error
 from schemas.commands import AnyCommand
 from schemas.types import intake_dec_hook
+from store.eventstore import Store
+from store.workspace import Flight, Workspace
 
 BATCH = int(os.environ.get("LEDGER_BATCH", "5000"))  # commands per transaction
 RETRIES = 50

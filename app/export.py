@@ -1,7 +1,7 @@
 """Documents and exports: statements people send, rows spreadsheets read.
 
 - ``write_statement``: ``ledger statement C P --format html|pdf``. The HTML
-  comes from ``projections.document`` (pure); the PDF is that HTML printed by
+  comes from ``app.statement_html`` (pure); the PDF is that HTML printed by
   WeasyPrint, an optional dependency (``pip install 'cs-hosting-ledger[pdf]'``).
   Without it ``--format pdf`` fails with one line saying how to install it.
 - ``export_rows`` / ``write_export``: ``ledger export statements|lines|payments|
@@ -42,17 +42,17 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from commands.reports import ReportError
-from ledger import audit
+from app.reports import ReportError
+from app.statement_html import DEFAULT_PROVIDER, Document, Staffing, render_statement
+from billing.lines import day_shifts, special_day
+from billing.statement import draft
 from ledger.contract import ContractState
 from ledger.periods import bounds, dates, matches_cycle
-from ledger.store import CHAIN_TABLE, Store
-from projections.activity_lines import day_shifts, special_day
-from projections.billing import draft
 from projections.breaches import evaluate
-from projections.document import DEFAULT_PROVIDER, Document, Staffing, render_statement
-from projections.reader import View
 from schemas.reports import Statement
+from store import audit
+from store.eventstore import CHAIN_TABLE, Store
+from store.view import View
 
 PROVIDER_ENV = "LEDGER_PROVIDER_NAME"
 PDF_INSTALL = ("pip install 'cs-hosting-ledger[pdf]' (or: pip install weasyprint); "

@@ -2,8 +2,8 @@
 
 Design:
 - Stored events are msgspec Structs (``schemas.events``) written through our own
-  mapper (``ledger.codec``): topic = the event's class name, state = msgspec JSON.
-- Our recorders (``ledger.recorders``) extend the library's: batch inserts, the
+  mapper (``store.codec``): topic = the event's class name, state = msgspec JSON.
+- Our recorders (``store.recorders``) extend the library's: batch inserts, the
   idempotency rows, the hash chain, tables that refuse edits.
 - Streams are short: ``contract:<id>`` holds a contract's lifecycle and money
   events, ``activity:<id>:<YYYY-MM>`` one month of shifts, sales and service
@@ -31,7 +31,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import Mapper
 from psycopg.rows import tuple_row
 
-from ledger.codec import (  # re-exported: the store's vocabulary
+from store.codec import (  # re-exported: the store's vocabulary
     MsgspecMapper,
     Pending,
     Recorded,
@@ -40,7 +40,7 @@ from ledger.codec import (  # re-exported: the store's vocabulary
     encode_event,
     stored_row,
 )
-from ledger.recorders import (  # re-exported for the audit trail
+from store.recorders import (  # re-exported for the audit trail
     CHAIN_TABLE,
     COMMANDS_TABLE,
     EVENTS_TABLE,
@@ -87,7 +87,7 @@ def _env_for(db: str) -> dict[str, str]:
             raise StoreError(f"no database name in {describe(db)}")
         return common | {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
-            "APPLICATION_RECORDER_TOPIC": "ledger.recorders:PostgresLedgerRecorder",
+            "APPLICATION_RECORDER_TOPIC": "store.recorders:PostgresLedgerRecorder",
             "POSTGRES_DBNAME": unquote(dbname),
             "POSTGRES_HOST": parts.hostname or "localhost",
             "POSTGRES_PORT": str(parts.port or 5432),
@@ -101,7 +101,7 @@ def _env_for(db: str) -> dict[str, str]:
         }
     return common | {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-        "APPLICATION_RECORDER_TOPIC": "ledger.recorders:SqliteLedgerRecorder",
+        "APPLICATION_RECORDER_TOPIC": "store.recorders:SqliteLedgerRecorder",
         "SQLITE_DBNAME": db,
         "SQLITE_LOCK_TIMEOUT": "60",
     }

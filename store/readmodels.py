@@ -17,12 +17,12 @@ import msgspec
 from rich.console import Console
 from rich.progress import Progress
 
+from billing.statement import draft
 from ledger.activity import contract_stream
-from ledger.store import Store
 from projections import journal as jr
-from projections.billing import draft
-from projections.reader import View, as_issued
 from schemas import events as ev
+from store.eventstore import Store
+from store.view import View, as_issued
 
 TABLES = {
     "rm_tracking": "name TEXT PRIMARY KEY, position BIGINT NOT NULL",

@@ -21,8 +21,8 @@ from ledger.activity import (
     dispute_stream,
 )
 from ledger.contract import ContractState, EventFetch, LeanContractState, fold_in
-from ledger.store import Pending, Store
 from schemas import events as ev
+from store.eventstore import Pending, Store
 
 # Light months kept between batches, least recently used out: about 1 KB each
 # (2 MB in all), a year of 150 contracts, or the current, previous and
