@@ -44,7 +44,7 @@ from rich.progress import (
 
 from app.reports import ReportError
 from app.statement_html import DEFAULT_PROVIDER, Document, Staffing, render_statement
-from billing.lines import day_shifts, special_day
+from billing.plan import day_shifts, special_day_of
 from billing.statement import draft
 from ledger.contract import ContractState
 from ledger.periods import bounds, dates, matches_cycle
@@ -136,7 +136,7 @@ def _staffing(state: ContractState, view: View, period: str | None,
     first, last = bounds(period)
     special: dict[dt.date, str] = {}
     for day in dates(first, last):
-        sp = special_day(state.terms_on(day), day)
+        sp = special_day_of(state.terms_on(day), day)
         if sp is not None and state.in_window(day):
             special[day] = str(sp.label or sp.kind)
     return Staffing(period, rows, min(last, cutoff - dt.timedelta(days=1)), special)

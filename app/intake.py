@@ -3,7 +3,7 @@
 Per line: parse (``invalid_json``), the id check first (an exact replay of an
 accepted command is ``duplicate`` and is not validated again; another body
 under an accepted id is ``id_reused``), then the schema (msgspec, strict),
-then the business rules (``decide.core``). Accepted commands are saved
+then the business rules (``decide``). Accepted commands are saved
 in batches: one transaction per batch, many streams in it, with a row per
 command id (and its body hash) in the same transaction. If another writer got
 there first (a version or id conflict), the batch is decided again from fresh
@@ -27,9 +27,8 @@ from typing import Any
 import msgspec
 from eventsourcing.persistence import IntegrityError
 
-import decide.money  # noqa: F401  (registers the money handlers)
 from cli.log import CommandLog
-from decide.core import HANDLERS
+from decide import decide_command
 from ledger import errors as E
 from ledger.validation import schema_error, typed_error
 from schemas.commands import AnyCommand
@@ -327,7 +326,7 @@ class Intake:
             return self._rejected(cid, obj, value_error)
         meta = {"command_id": cid, "recorded_at": recorded_at}
         try:
-            emitted = HANDLERS[type(command)](self.ws, command, meta)
+            emitted = decide_command(self.ws, command, meta)
         except E.LedgerError as error:
             return self._rejected(cid, obj, error)
         for stream, event in emitted:

@@ -9,8 +9,8 @@ from typing import Any
 import msgspec
 
 from billing.statement import draft
-from ledger.activity import contract_stream
 from ledger.contract import ContractState
+from ledger.streams import activity_prefix, contract_stream, dispute_stream
 from projections import journal as jr
 from projections.breaches import evaluate
 from schemas.reports import Balance, BreachRecord, DisputeRow, HistoryRow, Statement, Transaction
@@ -113,10 +113,10 @@ def _history_records(store: Store, contract_id: str, as_of: str | None) -> list[
     records = view.records(contract_stream(contract_id))
     if not records:
         raise ReportError(f"contract {contract_id} is not known")
-    for stream in store.streams_with_prefix(f"activity:{contract_id}:"):
+    for stream in store.streams_with_prefix(activity_prefix(contract_id)):
         records += view.records(stream)
     for d in view.contract(contract_id).disputes if view.contract(contract_id) else []:  # type: ignore[union-attr]
-        records += view.records(f"dispute:{d}")
+        records += view.records(dispute_stream(d))
     return sorted(records, key=lambda r: r.position)
 
 

@@ -31,7 +31,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.capital import capital
-from billing.lines import DayShift
+from billing.plan import DayShift
 from ledger.money import yuan
 from ledger.periods import bounds, dates, is_quarter, months_of
 from schemas.events import ContractSigned
@@ -67,7 +67,7 @@ PARTIES = {"provider": "服务商", "merchant": "商户"}
 class Staffing:
     """The staffing appendix: the statement's activity period as known at issue.
 
-    ``rows`` are ``billing.lines.day_shifts`` of ``period`` with the
+    ``rows`` are ``billing.plan.day_shifts`` of ``period`` with the
     contract state as it was when the statement was issued; ``last_counted`` is
     the last date the statement counts (the day before the issue date, or the
     period's end); ``special`` maps special days to their labels.

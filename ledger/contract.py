@@ -1,24 +1,22 @@
-"""A contract's state, folded from its ``contract:<id>`` stream (evolve).
+"""A contract's state, folded from its ``contract:<id>`` stream.
 
-No I/O and no rules here: ``evolve`` applies one event. The rules that decide
-whether a command is accepted live in ``decide.core``; the prices live
-in ``billing.statement``.
+``ContractState`` is a plain fold: ``evolve`` applies one event, with no I/O,
+no caches and no rules. The rules that decide whether a command is accepted
+live in ``decide``; the prices in ``billing``. QA inspections and issued
+statements are kept in containers the folder chooses (``ledger.kept``): the
+plain ones keep the events; the store may pass leaner ones that answer the same.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from array import array
-from bisect import bisect_left, insort
 from collections import defaultdict
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
-from ledger.account import AccountBook, Allocation
-from ledger.periods import bounds, dates, months_of, next_period, period_of
+from ledger.account import AccountBook
+from ledger.kept import KEEP_ALL, Inspections, Issued, Keeping
+from ledger.periods import bounds, month_of, months_of, next_period, period_of
 from ledger.terms import TermsTimeline
 from schemas import events as ev
 from schemas.terms import FixedFee, Terms
@@ -31,7 +29,6 @@ class Agent:
     trained: bool = False
     passed: bool = False
     spans: list[list[dt.date | None]] = field(default_factory=list)  # [from, last_day|None]
-    evidence: list[str] = field(default_factory=list)
 
     def live_on(self, day: dt.date) -> bool:
         for first, last in self.spans:
@@ -47,65 +44,6 @@ class Agent:
         return None
 
 
-class QaMonth:
-    """A month's QA inspections, lean: date and score (shared objects) and the
-    stream version of each. A statement with failures fetches just those
-    events again for their ids: 24 bytes an inspection instead of ~700."""
-
-    __slots__ = ("dates", "scores", "versions")
-
-    def __init__(self) -> None:
-        self.dates: list[dt.date] = []
-        self.scores: list[Decimal] = []
-        self.versions = array("q")
-
-
-EventFetch = Callable[[Sequence[int]], list[ev.Event]]
-
-
-def _no_fetch(versions: Sequence[int]) -> list[ev.Event]:
-    raise RuntimeError("this contract state cannot fetch its events")
-
-
-_SHARED: dict[Any, Any] = {}  # one object per distinct date and score, across contracts
-
-
-def _shared(value: Any) -> Any:
-    if len(_SHARED) > 100_000:
-        _SHARED.clear()
-    return _SHARED.setdefault((type(value), value), value)
-
-
-class Issued:
-    """An issued statement as the contract remembers it: the facts the rules
-    need, and the settlement event itself fetched again (once) when a report
-    asks for it, so a long intake does not keep every statement in memory."""
-
-    __slots__ = ("_event", "_owner", "command_id", "final", "issued_on", "period", "position",
-                 "version")
-
-    def __init__(self, e: ev.SettlementIssued, position: int, version: int,
-                 owner: ContractState, keep: bool) -> None:
-        self.period = e.period
-        self.issued_on = e.issued_on
-        self.final = e.final
-        self.command_id = e.command_id
-        self.position = position
-        self.version = version
-        self._owner = owner
-        self._event: ev.SettlementIssued | None = e if keep else None
-
-    @property
-    def event(self) -> ev.SettlementIssued:
-        if self._event is None:
-            found = [e for e in self._owner.fetch([self.version])
-                     if isinstance(e, ev.SettlementIssued)]
-            if len(found) != 1 or found[0].period != self.period:
-                raise RuntimeError(f"settlement of {self.period} not found at version {self.version}")
-            self._event = found[0]
-        return self._event
-
-
 @dataclass
 class Dispute:
     opened: ev.DisputeOpened
@@ -115,9 +53,8 @@ class Dispute:
 class ContractState:
     """Everything the rules and the statements need to know about one contract."""
 
-    keep_settlements = True  # the settlement events as folded (reports read their statements)
-
-    def __init__(self, signed: ev.ContractSigned, position: int) -> None:
+    def __init__(self, signed: ev.ContractSigned, position: int, keeping: Keeping = KEEP_ALL) -> None:
+        self.keeping = keeping
         self.contract_id = signed.contract_id
         self.signed = signed
         self.signed_position = position
@@ -132,11 +69,8 @@ class ContractState:
         self.deposits: list[ev.DepositReceived] = []
         self.payments: dict[str, ev.PaymentReceived] = {}
         self.refunds: dict[str, ev.CreditRefunded] = {}
-        self.inspection_keys = array("q")  # hash() of each inspection id, sorted
-        self.qa_months: dict[str, QaMonth] = defaultdict(QaMonth)
-        self.qa_versions: dict[str, int] = {}  # month -> version of its latest inspection
-        # The events of this contract's stream by version; set by whoever folds.
-        self.fetch: EventFetch = _no_fetch
+        self.inspections: Inspections = keeping.inspections()
+        self.qa_versions: dict[str, int] = {}  # month -> state version of its latest inspection
         self.event_version = 1  # the stream version of the event being folded
         self.adjustments: dict[str, ev.AdjustmentPosted] = {}
         self.unbilled_adjustments: list[str] = []
@@ -254,32 +188,6 @@ class ContractState:
         return any(v > version and lo <= last and (hi is None or hi >= first)
                    for v, lo, hi in self.changes)
 
-    def late_fee(self, allocation: Allocation) -> Fraction:
-        """The exact fee of a late allocation: each late day at that day's daily rate."""
-        fee = Fraction(0)
-        for day in dates(allocation.due_on + dt.timedelta(days=1), allocation.received_on):
-            fee += allocation.amount_fen * Fraction(self.terms_on(day).penalties.late_fee_daily_rate)
-        return fee
-
-    def has_inspection(self, inspection_id: str) -> bool:
-        key = hash(inspection_id)
-        i = bisect_left(self.inspection_keys, key)
-        if i == len(self.inspection_keys) or self.inspection_keys[i] != key:
-            return False
-        versions = [v for qa in self.qa_months.values() for v in qa.versions]
-        return any(getattr(e, "inspection_id", None) == inspection_id
-                   for e in self.fetch(versions))
-
-    def inspections(self, month: str, keep: Callable[[dt.date, Decimal], bool]) -> list[ev.QaInspected]:
-        """The inspections dated in ``month`` that ``keep(date, score)``, as events."""
-        qa = self.qa_months.get(month)
-        if qa is None:
-            return []
-        wanted = [v for d, score, v in zip(qa.dates, qa.scores, qa.versions, strict=True)
-                  if keep(d, score)]
-        found = self.fetch(wanted) if wanted else []
-        return [e for e in found if isinstance(e, ev.QaInspected)]
-
     def deposit_received_by(self, day: dt.date) -> int:
         return sum(d.amount_fen for d in self.deposits if d.received_on <= day)
 
@@ -330,19 +238,16 @@ def _agent(s: ContractState, agent_id: str) -> Agent:
 def _trained(s: ContractState, e: ev.AgentTrained, _: int) -> None:
     agent = _agent(s, e.agent_id)
     agent.name, agent.trained = e.name, True
-    agent.evidence.append(e.command_id)
 
 
 def _assessed(s: ContractState, e: ev.AgentAssessed, _: int) -> None:
     agent = _agent(s, e.agent_id)
     agent.passed = agent.passed or e.passed
-    agent.evidence.append(e.command_id)
 
 
 def _live(s: ContractState, e: ev.AgentWentLive, _: int) -> None:
     agent = _agent(s, e.agent_id)
     agent.spans.append([e.from_, None])
-    agent.evidence.append(e.command_id)
     s.changes.append((s.version, e.from_, None))
 
 
@@ -351,18 +256,12 @@ def _offboarded(s: ContractState, e: ev.AgentOffboarded, _: int) -> None:
     span = agent.open_span
     if span is not None:
         span[1] = e.last_day
-    agent.evidence.append(e.command_id)
     s.changes.append((s.version, e.last_day + dt.timedelta(days=1), None))
 
 
 def _inspected(s: ContractState, e: ev.QaInspected, _: int) -> None:
-    insort(s.inspection_keys, hash(e.inspection_id))
-    month = e.date.isoformat()[:7]
-    qa = s.qa_months[month]
-    qa.dates.append(_shared(e.date))
-    qa.scores.append(_shared(e.score))
-    qa.versions.append(s.event_version)
-    s.qa_versions[month] = s.version
+    s.inspections.add(e, s.event_version)
+    s.qa_versions[month_of(e.date)] = s.version
 
 
 def _adjusted(s: ContractState, e: ev.AdjustmentPosted, _: int) -> None:
@@ -399,7 +298,7 @@ def _credit_refunded(s: ContractState, e: ev.CreditRefunded, _: int) -> None:
 
 def _issued(s: ContractState, e: ev.SettlementIssued, position: int) -> None:
     st = e.statement
-    s.issued[e.period] = Issued(e, position, s.event_version, s, s.keep_settlements)
+    s.issued[e.period] = s.keeping.issued(e, position, s.event_version)
     s.order.append(e.period)
     for line in st.lines:
         if line.code == "correction":
@@ -440,19 +339,13 @@ _HANDLERS = {
 }
 
 
-class LeanContractState(ContractState):
-    """The state a long intake keeps warm: settlements fetched again when asked for."""
-
-    keep_settlements = False
-
-
 def fold_in(state: ContractState | None, event: ev.Event, position: int,
-            stream_version: int = 0, kind: type[ContractState] = ContractState) -> ContractState:
-    """Fold one event of a ``contract:`` stream; the first one (the signing) starts the state
-    (of ``kind``). ``stream_version``: the event's version when it differs from the count
-    folded (a view)."""
+            stream_version: int = 0, keeping: Keeping = KEEP_ALL) -> ContractState:
+    """Fold one event of a ``contract:`` stream; the first one (the signing) starts the
+    state, keeping its facts with ``keeping``. ``stream_version``: the event's version
+    when it differs from the count folded (a view that skips events)."""
     if state is None:
         assert isinstance(event, ev.ContractSigned)
-        return kind(event, position)
+        return ContractState(event, position, keeping)
     state.evolve(event, position, stream_version)
     return state

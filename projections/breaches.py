@@ -10,11 +10,16 @@ once its date is before ``on``, ``late_payment`` once ``due_on`` < ``on``,
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from fractions import Fraction
 
 import msgspec
 
-from billing.lines import FullLoader, day_shifts, priced_lines, qa_failures
+from billing.account import allocation_fee
+from billing.activity import activity_lines
+from billing.penalties import qa_failures
+from billing.plan import day_shifts
+from ledger.activity import MonthActivity
 from ledger.contract import ContractState
 from ledger.money import ZERO, exact, round_fen
 from ledger.periods import bounds, months_of, next_period
@@ -35,7 +40,7 @@ def periods_until(state: ContractState, day: dt.date) -> list[str]:
     return out
 
 
-def evaluate(state: ContractState, months: FullLoader, on: dt.date,
+def evaluate(state: ContractState, months: Callable[[str], MonthActivity], on: dt.date,
              rule: str | None = None) -> list[BreachRecord]:
     """Every record on ``on``; with ``rule``, only that rule's records."""
     records: list[BreachRecord] = []
@@ -70,7 +75,7 @@ def _record(state: ContractState, rule: str, key: str, party: str, period: str, 
                         period, on, detail, list(dict.fromkeys(evidence)), amount, status)
 
 
-def _understaffed(state: ContractState, months: FullLoader, period: str,
+def _understaffed(state: ContractState, months: Callable[[str], MonthActivity], period: str,
                   on: dt.date) -> list[BreachRecord]:
     out = []
     for s in day_shifts(state, months, period, on):
@@ -84,20 +89,20 @@ def _understaffed(state: ContractState, months: FullLoader, period: str,
     return out
 
 
-def _qa(state: ContractState, months: FullLoader, period: str) -> list[BreachRecord]:
+def _qa(state: ContractState, months: Callable[[str], MonthActivity], period: str) -> list[BreachRecord]:
     failures = qa_failures(state, period, None)
     _, last = bounds(period)
     threshold = state.terms_on(last).penalties.qa_breach_failures
     if len(failures) < threshold:
         return []
-    penalty = next(c for c in priced_lines(state, months, period, None) if c.code == "qa_penalty")
+    penalty = next(c for c in activity_lines(state, months, period, None) if c.code == "qa_penalty")
     return [_record(
         state, "qa_failures", period, "provider", period, failures[threshold - 1].date,
         f"{len(failures)} QA failures in {period} (threshold {threshold})",
         [q.command_id for q in failures], penalty.amount_fen, "open")]
 
 
-def _slow(state: ContractState, months: FullLoader, period: str) -> list[BreachRecord]:
+def _slow(state: ContractState, months: Callable[[str], MonthActivity], period: str) -> list[BreachRecord]:
     first, last = bounds(period)
     sessions, weighted, evidence = 0, ZERO, []
     for month in months_of(period):
@@ -130,7 +135,7 @@ def _late_payments(state: ContractState, on: dt.date) -> list[BreachRecord]:
         if item.total_fen <= 0 or item.due_on >= on:
             continue
         allocations = [a for a in state.book.allocations if a.statement_no == item.statement_no]
-        fees = sum((state.late_fee(a) for a in allocations if a.days_late), ZERO)
+        fees = sum((allocation_fee(state, a) for a in allocations if a.days_late), ZERO)
         evidence = [state.issued[item.period].command_id, *(a.command_id for a in allocations)]
         if item.outstanding == 0:
             assert item.paid_on is not None

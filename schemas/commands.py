@@ -12,16 +12,20 @@ from typing import Any, Literal
 from msgspec import field
 
 from schemas.terms import Strict, Terms
-from schemas.types import Count, Fen, Id, Name, NonNegFen, Period, PosCount, PosFen, Score, Seconds, Text
-
-LINE_CODES = (
-    "base", "special_day", "commission", "fixed_fee", "extra_shifts", "understaffing",
-    "qa_penalty", "late_fee", "adjustment", "breach_penalty", "correction",
+from schemas.types import (
+    Count,
+    Fen,
+    Id,
+    LineCode,
+    Name,
+    NonNegFen,
+    Period,
+    PosCount,
+    PosFen,
+    Score,
+    Seconds,
+    Text,
 )
-LineCode = Literal[
-    "base", "special_day", "commission", "fixed_fee", "extra_shifts", "understaffing",
-    "qa_penalty", "late_fee", "adjustment", "breach_penalty", "correction",
-]
 
 
 class Command(Strict, tag_field="type", kw_only=True, frozen=True):

@@ -9,7 +9,7 @@ must be JSON strings. The custom Decimal subclasses are validated by
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, get_args
 
 from msgspec import Meta
 
@@ -107,3 +107,11 @@ def enc_hook(obj: Any) -> Any:
     if isinstance(obj, Decimal):
         return str(obj)
     raise NotImplementedError(type(obj))
+
+
+# The statement line codes of SPEC §5: defined here once, imported everywhere.
+LineCode = Literal[
+    "base", "special_day", "commission", "fixed_fee", "extra_shifts", "understaffing",
+    "qa_penalty", "late_fee", "adjustment", "breach_penalty", "correction",
+]
+LINE_CODES: tuple[str, ...] = get_args(LineCode)

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from billing.statement import draft
-from ledger.activity import contract_stream
+from ledger.streams import contract_stream
 from projections import journal as jr
 from schemas import events as ev
 from store.eventstore import Store

@@ -13,9 +13,10 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from billing.lines import MonthLoader
-from ledger.activity import MonthActivity, activity_stream, contract_stream
-from ledger.contract import ContractState, EventFetch, fold_in
+from billing.plan import MonthLoader
+from ledger.activity import MonthActivity
+from ledger.contract import ContractState, fold_in
+from ledger.streams import activity_stream, contract_stream
 from schemas import events as ev
 from store.eventstore import Recorded, Store
 
@@ -49,8 +50,6 @@ class View:
         state: ContractState | None = None
         for rec in self.records(contract_stream(contract_id)):
             state = fold_in(state, rec.event, rec.position, rec.version)
-        if state is not None:
-            state.fetch = fetcher(self.store, contract_id)
         return state
 
     def month(self, contract_id: str, month: str) -> MonthActivity:
@@ -76,12 +75,6 @@ class View:
             if state is not None:
                 out.append(state)
         return out
-
-
-def fetcher(store: Store, contract_id: str) -> EventFetch:
-    """A contract's events by stream version, from the store."""
-    stream = contract_stream(contract_id)
-    return lambda versions: [r.event for r in store.stream_at(stream, versions)]
 
 
 def as_issued(store: Store, contract_id: str) -> Iterator[tuple[Recorded, ContractState, MonthLoader]]:
@@ -126,8 +119,4 @@ def as_issued(store: Store, contract_id: str) -> Iterator[tuple[Recorded, Contra
             def loader(month: str, seen: dict[str, int] = seen, at: int = rec.position) -> MonthActivity:
                 return month_at(month, seen, at)
             yield rec, state, loader
-        if state is None:
-            state = fold_in(None, event, rec.position)
-            state.fetch = fetcher(store, contract_id)
-        else:
-            state = fold_in(state, event, rec.position, rec.version)
+        state = fold_in(state, event, rec.position, rec.version)

@@ -1,9 +1,12 @@
 """A unit of work over the store: load streams once, fold, append, commit.
 
-Handlers read contract and month states through the workspace and append new
-events to it; the events fold into the cached states at once, so the next
-command of the same batch sees them. ``commit`` writes every pending event of
-the batch (many streams) and the batch's command rows in one transaction.
+The decide functions read contract and month states through the workspace
+(it is their ``decide.State``) and intake appends the events they return;
+the events fold into the cached states at once, so the next command of the
+same batch sees them. Contracts are kept lean (``store.lean``) and months
+light (``store.light``), so a long intake keeps thousands of them warm.
+``commit`` writes every pending event of the batch (many streams) and the
+batch's command rows in one transaction.
 On a version conflict (another writer), the caller discards and retries.
 """
 
@@ -13,16 +16,20 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from ledger.activity import (
-    MonthActivity,
-    MonthShifts,
+from ledger.activity import MonthActivity
+from ledger.contract import ContractState, fold_in
+from ledger.streams import (
+    ACTIVITY,
+    CONTRACT,
     activity_stream,
     contract_stream,
     dispute_stream,
+    kind_of,
 )
-from ledger.contract import ContractState, EventFetch, LeanContractState, fold_in
 from schemas import events as ev
 from store.eventstore import Pending, Store
+from store.lean import EventFetch, Interned, LeanKeeping
+from store.light import ContractIndex, MonthShifts
 
 # Light months kept between batches, least recently used out: about 1 KB each
 # (2 MB in all), a year of 150 contracts, or the current, previous and
@@ -45,9 +52,8 @@ class Workspace:
         self.months: OrderedDict[tuple[str, str], MonthShifts] = OrderedDict()
         self._unsaved: set[tuple[str, str]] = set()
         self.inflight: list[Flight] = []  # detached batches being written
-        self._agent_bits: dict[str, dict[str, int]] = {}
-        self._agent_names: dict[str, list[str]] = {}
-        self._shift_codes: dict[str, dict[str, int]] = {}
+        self._indexes: dict[str, ContractIndex] = {}
+        self._intern = Interned()
         self.disputes: dict[str, str | None] = {}
         self.pending: list[Pending] = []
         self._dispute_versions: dict[str, int] = {}
@@ -56,12 +62,14 @@ class Workspace:
     def contract(self, contract_id: str) -> ContractState | None:
         if contract_id not in self.contracts:
             state: ContractState | None = None
+            keeping = self._keeping(contract_id)
             for rec in self.store.stream(contract_stream(contract_id)):
-                state = fold_in(state, rec.event, rec.position, rec.version, LeanContractState)
-            if state is not None:
-                state.fetch = self._fetcher(contract_id)
+                state = fold_in(state, rec.event, rec.position, rec.version, keeping)
             self.contracts[contract_id] = state
         return self.contracts[contract_id]
+
+    def _keeping(self, contract_id: str) -> LeanKeeping:
+        return LeanKeeping(self._fetcher(contract_id), self._intern)
 
     def _fetcher(self, contract_id: str) -> EventFetch:
         """A contract's events by version: stored, or else still in a batch (unsaved)."""
@@ -77,33 +85,20 @@ class Workspace:
             return [found[v] for v in sorted(found)]
         return fetch
 
-    def agent_bit(self, contract_id: str, agent_id: str) -> int:
-        """A bit of its own for each agent of a contract (for ``MonthShifts``)."""
-        bits = self._agent_bits.setdefault(contract_id, {})
-        bit = bits.get(agent_id)
-        if bit is None:
-            bit = bits[agent_id] = 1 << len(bits)
-            self._agent_names.setdefault(contract_id, []).append(agent_id)
-        return bit
-
     def shifts(self, contract_id: str, month: str) -> MonthShifts:
         """The light month intake validates against; cached, least recently used first out."""
         key = (contract_id, month)
         light = self.months.get(key)
         if light is None:
-            light = MonthShifts(month, self._agent_names.setdefault(contract_id, []),
-                                self._shift_codes.setdefault(contract_id, {}))
+            index = self._indexes.setdefault(contract_id, ContractIndex())
+            light = MonthShifts(month, index)
             for rec in self.store.stream(activity_stream(contract_id, month)):
-                light.evolve(rec.event, self._bit_of(contract_id, rec.event))
+                light.evolve(rec.event)
             self.months[key] = light
             self._evict(keep=key)
         else:
             self.months.move_to_end(key)
         return light
-
-    def _bit_of(self, contract_id: str, event: ev.Event) -> int:
-        agent = getattr(event, "agent_id", None)
-        return self.agent_bit(contract_id, agent) if agent is not None else 0
 
     def _evict(self, keep: tuple[str, str] | None = None) -> None:
         """Drop the least recently used months beyond the bound; never one with
@@ -132,9 +127,9 @@ class Workspace:
                     activity.evolve(pending.event)
         return activity
 
-    def light_loader(self, contract_id: str) -> Callable[[str], MonthShifts]:
-        """Months for pricing a statement: the warm light months, unsaved events included."""
-        return lambda month: self.shifts(contract_id, month)
+    def month(self, contract_id: str, month: str) -> MonthShifts:
+        """A month for the rules and for pricing a statement: the warm light month."""
+        return self.shifts(contract_id, month)
 
     def full_loader(self, contract_id: str) -> Callable[[str], MonthActivity]:
         loaded: dict[str, MonthActivity] = {}
@@ -169,17 +164,16 @@ class Workspace:
 
     # -- writing ------------------------------------------------------------
     def append(self, stream: str, event: ev.Event) -> None:
-        kind, _, rest = stream.partition(":")
-        if kind == "contract":
+        kind, rest = kind_of(stream)
+        if kind == CONTRACT:
             known = None if isinstance(event, ev.ContractSigned) else self.contract(rest)
-            state = self.contracts[event.contract_id] = fold_in(known, event, 0, 0, LeanContractState)
-            if known is None:
-                state.fetch = self._fetcher(event.contract_id)
+            state = self.contracts[event.contract_id] = fold_in(
+                known, event, 0, 0, self._keeping(event.contract_id))
             version = state.version
-        elif kind == "activity":
+        elif kind == ACTIVITY:
             contract_id, _, month = rest.rpartition(":")
             light = self.shifts(contract_id, month)
-            light.evolve(event, self._bit_of(contract_id, event))
+            light.evolve(event)
             version = light.version
             self._unsaved.add((contract_id, month))
         else:  # dispute claim

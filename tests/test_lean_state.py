@@ -1,8 +1,8 @@
 """The lean contract state intake keeps warm, against the full state the reports fold.
 
 Intake keeps a QA inspection as date, score and stream version and an issued
-statement without its body (``ledger.contract.LeanContractState``); both are
-fetched again from the store when needed, or from batches not written yet.
+statement without its body (``store.lean``); both are fetched again from the
+store when needed, or from batches not written yet.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from builders import agent_ready, cmd, full_month, issue, sign
 from builders import shift as shift_cmd
 
 from app.intake import Intake
-from ledger.contract import LeanContractState
+from ledger.kept import KeptInspections, KeptIssued
 from store import workspace
 from store.eventstore import Pending, Store
+from store.lean import LazyIssued, LeanInspections
 from store.view import View
 from store.workspace import Workspace
 
@@ -45,23 +46,27 @@ def test_lean_state_fetches_what_it_does_not_keep(ledger: Any) -> None:
     try:
         lean = Workspace(store).contract("C1")
         full = View(store).contract("C1")
-        assert isinstance(lean, LeanContractState) and full is not None
-        assert not isinstance(full, LeanContractState)
+        assert lean is not None and full is not None
+        assert isinstance(lean.inspections, LeanInspections)
+        assert isinstance(lean.issued["2026-03"], LazyIssued)
+        assert isinstance(full.inspections, KeptInspections)
+        assert isinstance(full.issued["2026-03"], KeptIssued)
 
         # the issued statement: not kept by the lean state, fetched once, the same bytes
         issued = lean.issued["2026-03"]
+        assert isinstance(issued, LazyIssued)
         assert issued._event is None
         assert msgspec.json.encode(issued.event) == msgspec.json.encode(full.issued["2026-03"].event)
         assert issued._event is not None
 
         # inspection ids: known or not, exactly
-        assert lean.has_inspection("Q1") and lean.has_inspection("Q3")
-        assert not lean.has_inspection("Q4") and not lean.has_inspection("q1")
+        assert "Q1" in lean.inspections and "Q3" in lean.inspections
+        assert "Q4" not in lean.inspections and "q1" not in lean.inspections
 
         # the failures (score < 85) fetched as events, in order, the passing one left out
-        failed = lean.inspections("2026-03", lambda day, score: score < 85)
+        failed = lean.inspections.dated_in("2026-03", lambda day, score: score < 85)
         assert [q.inspection_id for q in failed] == ["Q1", "Q3"]
-        assert [q.inspection_id for q in full.inspections("2026-03", lambda d, s: s < 85)] == [
+        assert [q.inspection_id for q in full.inspections.dated_in("2026-03", lambda d, s: s < 85)] == [
             "Q1", "Q3"]
     finally:
         store.close()
@@ -76,13 +81,12 @@ def test_lean_state_finds_inspections_not_yet_written(ledger: Any) -> None:
         state = ws.contract("C1")
         assert state is not None
         stored = state.version
-        event = msgspec.structs.replace(
-            state.fetch([v for qa in state.qa_months.values() for v in qa.versions])[0],
-            inspection_id="Q9", command_id="unsaved-qa")
+        first = state.inspections.dated_in("2026-03", lambda day, score: True)[0]
+        event = msgspec.structs.replace(first, inspection_id="Q9", command_id="unsaved-qa")
         ws.append("contract:C1", event)
         assert ws.pending == [Pending("contract:C1", stored + 1, event)]
-        assert state.has_inspection("Q9")
-        failed = state.inspections("2026-03", lambda day, score: score < 85)
+        assert "Q9" in state.inspections
+        failed = state.inspections.dated_in("2026-03", lambda day, score: score < 85)
         assert [q.inspection_id for q in failed] == ["Q1", "Q3", "Q9"]  # in stream order
         assert store.event_count() == ledger.stats()[0]  # nothing written
     finally:

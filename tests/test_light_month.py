@@ -1,4 +1,4 @@
-"""The light month intake keeps warm (``ledger.activity.MonthShifts``) against the full one.
+"""The light month intake keeps warm (``store.light.MonthShifts``) against the full one.
 
 The light month packs shifts into 64-bit agent masks and sales into 64-bit
 day totals; these tests hold it to the full ``MonthActivity`` where those
@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ledger.activity import MonthActivity, MonthShifts
+from ledger.activity import MonthActivity
 from schemas import events as ev
+from store.light import ContractIndex, MonthShifts
 
 META = {"contract_id": "C1", "recorded_at": "2026-03-01T00:00:00.000000Z"}
 DAY = dt.date(2026, 3, 14)
@@ -24,15 +25,9 @@ def _shift(n: int, agent: str, code: str = "early", retract: bool = False) -> ev
 
 
 def _both(events: list[ev.Event]) -> tuple[MonthShifts, MonthActivity]:
-    agents: list[str] = []
-    bits: dict[str, int] = {}
-    light, full = MonthShifts("2026-03", agents, {}), MonthActivity("2026-03")
+    light, full = MonthShifts("2026-03", ContractIndex()), MonthActivity("2026-03")
     for event in events:
-        agent = getattr(event, "agent_id", None)
-        if agent is not None and agent not in bits:
-            bits[agent] = 1 << len(agents)
-            agents.append(agent)
-        light.evolve(event, bits[agent] if agent is not None else 0)
+        light.evolve(event)
         full.evolve(event)
     return light, full
 
@@ -45,8 +40,9 @@ def test_seventy_agents_on_one_shift_match_the_full_month() -> None:
     assert sorted(a for a, _ in light.agents_on(DAY, "early")) == sorted(
         a for a, _ in full.agents_on(DAY, "early"))
     assert len(light.agents_on(DAY, "early")) == 69
-    assert light.has_shift(1 << 69, DAY, "early")
-    assert not light.has_shift(1 << 66, DAY, "early")
+    assert light.has_shift("A69", DAY, "early") and full.has_shift("A69", DAY, "early")
+    assert not light.has_shift("A66", DAY, "early") and not full.has_shift("A66", DAY, "early")
+    assert not light.has_shift("nobody", DAY, "early")
     assert light.agents_on(DAY, "late") == [] and light.version == 71
 
 

@@ -1,0 +1,42 @@
+"""Stream names: where each event of the log lives (SPEC §8).
+
+- ``contract:<id>``: the contract's lifecycle, agents, QA, money, disputes and
+  breaches; folded into ``ContractState``.
+- ``activity:<id>:<YYYY-MM>``: a month of shifts, sales and service metrics;
+  folded into a month of activity.
+- ``dispute:<id>``: one claim event per dispute id, so two contracts cannot
+  open the same dispute id.
+"""
+
+from __future__ import annotations
+
+CONTRACT, ACTIVITY, DISPUTE = "contract", "activity", "dispute"
+
+
+def contract_stream(contract_id: str) -> str:
+    return f"{CONTRACT}:{contract_id}"
+
+
+def activity_stream(contract_id: str, month: str) -> str:
+    return f"{ACTIVITY}:{contract_id}:{month}"
+
+
+def activity_prefix(contract_id: str) -> str:
+    """What every activity stream of one contract starts with."""
+    return f"{ACTIVITY}:{contract_id}:"
+
+
+def dispute_stream(dispute_id: str) -> str:
+    return f"{DISPUTE}:{dispute_id}"
+
+
+def kind_of(stream: str) -> tuple[str, str]:
+    """``contract:C1`` -> (``contract``, ``C1``); ``activity:C1:2026-03`` -> (``activity``,
+    ``C1:2026-03``)."""
+    kind, _, rest = stream.partition(":")
+    return kind, rest
+
+
+def contract_of_stream(stream: str) -> str:
+    """The contract id of a ``contract:`` stream name."""
+    return kind_of(stream)[1]
