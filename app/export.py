@@ -31,7 +31,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import IO, Any
 
-import msgspec
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -42,12 +41,12 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from app.reports import ReportError
 from app.statement_html import DEFAULT_PROVIDER, Document, Staffing, render_statement
+from app.statements import ReportError, statement_view
+from app.today import today
 from billing.plan import day_shifts, special_day_of
-from billing.statement import draft
 from ledger.contract import ContractState
-from ledger.periods import bounds, dates, matches_cycle
+from ledger.periods import PeriodError, bounds, check_period, dates
 from projections.breaches import evaluate
 from schemas.reports import Statement
 from store import audit
@@ -121,12 +120,6 @@ def provider_name() -> str:
     return os.environ.get(PROVIDER_ENV, "").strip() or DEFAULT_PROVIDER
 
 
-def _check_period(state: ContractState, period: str) -> None:
-    pattern = r"\d{4}-Q[1-4]" if state.cycle == "quarterly" else r"\d{4}-(0[1-9]|1[0-2])"
-    if not re.fullmatch(pattern, period) or not matches_cycle(period, state.cycle):
-        raise ReportError(f"{period!r} is not a {state.cycle} period (contract {state.contract_id})")
-
-
 def _staffing(state: ContractState, view: View, period: str | None,
               cutoff: dt.date) -> Staffing | None:
     """The activity period's day shifts as ``state`` and ``view`` know them."""
@@ -151,7 +144,7 @@ def _link_at(store: Store, position: int) -> str | None:
 def statement_document(store: Store, contract_id: str, period: str, *, live: bool = False,
                        on: dt.date | None = None, as_of: str | None = None,
                        provider: str | None = None) -> StatementDocument:
-    """The statement of ``period`` as an HTML page.
+    """The statement of ``period`` (``app.statements.statement_view``) as an HTML page.
 
     An issued statement is shown as it was frozen, with the staffing appendix
     computed from the contract as it was when it was issued (everything before
@@ -161,52 +154,26 @@ def statement_document(store: Store, contract_id: str, period: str, *, live: boo
     rendered. A draft (not issued yet, or ``live``) is marked as such and
     carries the digest of the whole log at rendering.
     """
-    view = View(store, as_of=as_of)
-    state = view.contract(contract_id)
-    if state is None:
-        raise ReportError(f"contract {contract_id} is not known")
-    _check_period(state, period)
-    on = on or dt.datetime.now(dt.UTC).date()
-    issued = state.issued.get(period)
-    doc_provider = provider or provider_name()
-    if issued is not None:
-        before = View(store, as_of=as_of, before=issued.position)
-        earlier = before.contract(contract_id)
-        assert earlier is not None
-        issued_on = issued.event.issued_on
-        activity = earlier.activity_period_of(period)
-        if live:
-            d = draft(earlier, view.loader(contract_id), period, issued_on)
-            st = msgspec.structs.replace(d.statement, status="draft")
-            staffing = _staffing(earlier, view, activity, issued_on)
-            final = d.final
-            position, head = audit.digest(store)
-            digest, note = f"{position}:{head}", ("Digest of the whole log when this draft was "
-                                                   "rendered (ledger audit digest).")
-        else:
-            st = issued.event.statement
-            staffing = _staffing(earlier, before, activity, issued_on)
-            final = issued.event.final
-            link = _link_at(store, issued.position)
-            digest = f"{issued.position}:{link}" if link else f"{issued.position}:?"
-            note = (f"The audit hash chain at the issue event (log position {issued.position}). "
-                    "Check that the ledger still holds this statement unchanged: "
-                    "ledger audit verify --digest <this digest>")
-        terms = earlier.terms_on(issued_on)
+    sv = statement_view(store, contract_id, period, live=live,
+                        on=on or today(), as_of=as_of)
+    activity = sv.activity_period
+    staffing = _staffing(sv.state, sv.view, activity, sv.priced_on)
+    if sv.kind == "issued":
+        assert sv.position is not None
+        link = _link_at(store, sv.position)
+        digest = f"{sv.position}:{link}" if link else f"{sv.position}:?"
+        note = (f"The audit hash chain at the issue event (log position {sv.position}). "
+                "Check that the ledger still holds this statement unchanged: "
+                "ledger audit verify --digest <this digest>")
     else:
-        d = draft(state, view.loader(contract_id), period, on)
-        st = msgspec.structs.replace(d.statement, status="draft")
-        activity = state.activity_period_of(period)
-        staffing = _staffing(state, view, activity, on)
-        final = d.final
-        terms = state.terms_on(on)
         position, head = audit.digest(store)
         digest, note = f"{position}:{head}", ("Digest of the whole log when this draft was "
                                               "rendered (ledger audit digest).")
-    doc = Document(provider=doc_provider, digest=digest, digest_note=note, final=final,
-                   activity_period=activity)
-    html = render_statement(st, state.signed, terms, staffing, doc)
-    return StatementDocument(st, html)
+    doc = Document(provider=provider or provider_name(), digest=digest, digest_note=note,
+                   final=sv.final, activity_period=activity)
+    html = render_statement(sv.statement, sv.state.signed, sv.state.terms_on(sv.priced_on),
+                            staffing, doc)
+    return StatementDocument(sv.statement, html)
 
 
 def default_filename(st: Statement, ext: str) -> str:
@@ -436,13 +403,16 @@ def export_rows(store: Store, kind: str, *, period: str | None = None,
     """The rows of one export, each a dict over ``COLUMNS[kind]`` (typed values)."""
     if kind not in COLUMNS:
         raise ExportUsageError(f"unknown export {kind!r}: choose one of {', '.join(KINDS)}")
-    if period is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2]|Q[1-4])", period):
-        raise ExportUsageError(f"not a period (YYYY-MM or YYYY-Qn): {period!r}")
+    if period is not None:
+        try:
+            check_period(period)
+        except PeriodError as exc:
+            raise ExportUsageError(str(exc)) from None
     view = View(store, as_of=as_of)
     if contract_id is not None and view.contract(contract_id) is None:
         raise ReportError(f"contract {contract_id} is not known")
     ids = [contract_id] if contract_id else view.contract_ids()
-    day = on or dt.datetime.now(dt.UTC).date()
+    day = on or today()
     rows: list[Row] = []
     with progress(f"export {kind}", len(ids)) if show_progress else _quiet() as advance:
         for cid in ids:

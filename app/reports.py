@@ -8,52 +8,31 @@ from typing import Any
 
 import msgspec
 
-from billing.statement import draft
-from ledger.contract import ContractState
+from app.statements import ReportError, contract_state, issued_again, statement_view
 from ledger.streams import activity_prefix, contract_stream, dispute_stream
 from projections import journal as jr
 from projections.breaches import evaluate
-from schemas.reports import Balance, BreachRecord, DisputeRow, HistoryRow, Statement, Transaction
+from schemas.reports import Balance, BreachRecord, DisputeRow, HistoryRow, Transaction
 from store import readmodels as readmodel
 from store.eventstore import Recorded, Store
 from store.view import View
 
 
-class ReportError(Exception):
-    """A report cannot be produced (unknown contract, statement, line)."""
-
-
-def _state(view: View, contract_id: str) -> ContractState:
-    state = view.contract(contract_id)
-    if state is None:
-        raise ReportError(f"contract {contract_id} is not known")
-    return state
-
-
 def statement(store: Store, contract_id: str, period: str, live: bool, on: dt.date,
               as_of: str | None) -> dict[str, Any]:
+    """The statement as ``app.statements.statement_view`` chooses it: the issued one (read
+    from its read model when no ``as_of`` is asked), a draft, or for ``live`` on an issued
+    period ``{"issued", "recomputed"}``."""
     if not live and as_of is None:  # the issued statement, straight from its read model
         body = readmodel.issued_statement(store, contract_id, period)
         if body is not None:
             plain: dict[str, Any] = msgspec.json.decode(body)
             return plain
-    view = View(store, as_of=as_of)
-    state = _state(view, contract_id)
-    issued = state.issued.get(period)
-    if issued is not None and not live:
-        return to_plain(issued.event.statement)
-    if issued is not None:
-        before = View(store, as_of=as_of, before=issued.position)
-        earlier = _state(before, contract_id)
-        now = draft(earlier, view.loader(contract_id), period, issued.event.issued_on)
-        return {"issued": to_plain(issued.event.statement),
-                "recomputed": to_plain(_as_draft(now.statement))}
-    d = draft(state, view.loader(contract_id), period, on)
-    return to_plain(_as_draft(d.statement))
-
-
-def _as_draft(st: Statement) -> Statement:
-    return msgspec.structs.replace(st, status="draft")
+    sv = statement_view(store, contract_id, period, live=live, on=on, as_of=as_of)
+    if sv.kind == "live":
+        assert sv.issued is not None
+        return {"issued": to_plain(sv.issued), "recomputed": to_plain(sv.statement)}
+    return to_plain(sv.statement)
 
 
 def statements(store: Store, contract_id: str | None, as_of: str | None) -> list[dict[str, Any]]:
@@ -78,7 +57,7 @@ def balances(store: Store, contract_id: str | None, as_of: str | None) -> list[B
         return rows
     view = View(store, as_of=as_of)
     if contract_id:
-        _state(view, contract_id)
+        contract_state(view, contract_id)
     return [Balance(s.contract_id, s.book.receivable, s.book.credit, s.book.deposit_held)
             for s in view.contracts(contract_id)]
 
@@ -87,7 +66,7 @@ def breaches(store: Store, contract_id: str | None, period: str | None, on: dt.d
              as_of: str | None) -> list[BreachRecord]:
     view = View(store, as_of=as_of)
     if contract_id:
-        _state(view, contract_id)
+        contract_state(view, contract_id)
     out: list[BreachRecord] = []
     for state in view.contracts(contract_id):
         out += [r for r in evaluate(state, view.loader(state.contract_id), on)
@@ -133,24 +112,19 @@ def history(store: Store, contract_id: str, as_of: str | None) -> list[HistoryRo
 
 
 def explain(store: Store, contract_id: str, period: str, line: str) -> dict[str, Any]:
-    view = View(store)
-    state = _state(view, contract_id)
-    issued = state.issued.get(period)
-    if issued is None:
-        raise ReportError(f"statement {contract_id}-{period} has not been issued")
-    before = View(store, before=issued.position)
-    earlier = _state(before, contract_id)
-    d = draft(earlier, before.loader(contract_id), period, issued.event.issued_on,
-              correct=issued.event.corrected)
-    lines = [ln for ln in issued.event.statement.lines if ln.code == line]
+    """The lines of ``line``'s code on the issued statement and every event behind them."""
+    sv = statement_view(store, contract_id, period, live=False, on=None, as_of=None)
+    lines = [ln for ln in sv.statement.lines if ln.code == line]
     if not lines:
         raise ReportError(f"statement {contract_id}-{period} has no {line} line")
     evidence: list[str] = []
-    for calc in d.calcs:
+    for calc in issued_again(sv).calcs:
         if calc.code == line:
             evidence += calc.evidence
-    wanted = set(evidence) | {issued.event.command_id}
+    assert sv.settlement is not None  # an issued statement's view carries its issue event
+    wanted = set(evidence) | {sv.settlement.command_id}
     if line == "correction":
+        state = contract_state(View(store), contract_id)
         wanted |= {state.issued[q].event.command_id for q in state.order
                    if q in {ln.refs["period"] for ln in lines}}
     events = [_row(r) for r in _history_records(store, contract_id, None)

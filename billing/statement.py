@@ -27,6 +27,7 @@ from billing.service import fixed_fee
 from ledger.contract import ContractState
 from ledger.money import exact, round_fen
 from ledger.periods import bounds, months_of
+from schemas import events as ev
 from schemas.reports import Account, Line, Statement
 
 
@@ -82,6 +83,13 @@ def draft(state: ContractState, months: MonthLoader, period: str, issued_on: dt.
     draft_.final = is_final(state, period, issued_on)
     draft_.statement = _assemble(state, period, issued_on, calcs, draft_.final)
     return draft_
+
+
+def reissue(state: ContractState, months: MonthLoader, event: ev.SettlementIssued) -> Draft:
+    """The statement ``event`` issued, computed again from the contract as it was just
+    before it (``state``) and the months as they were then: rebuild and ``explain``
+    must get the stored bytes back."""
+    return draft(state, months, event.period, event.issued_on, correct=event.corrected)
 
 
 def candidates(state: ContractState, period: str,

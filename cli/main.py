@@ -16,7 +16,8 @@ from typing import Any
 
 import msgspec
 
-from app.reports import ReportError
+from app.statements import ReportError
+from app.today import today
 from cli import render
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -47,10 +48,12 @@ def _timestamp(text: str) -> str:
 
 
 def _digest(text: str) -> str:
-    position, _, value = text.partition(":")
-    if not (position.isdigit() and len(value) == 64
-            and all(c in "0123456789abcdefABCDEF" for c in value)):
-        raise argparse.ArgumentTypeError(f"not a digest (POSITION:HEXHASH): {text!r}")
+    from store.audit import parse_digest
+
+    try:
+        parse_digest(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
     return text
 
 
@@ -185,7 +188,7 @@ def cmd_submit(store: Any, args: argparse.Namespace) -> int:
 
 
 def _today(on: dt.date | None) -> dt.date:
-    return on or dt.datetime.now(dt.UTC).date()
+    return on or today()
 
 
 def cmd_statement(store: Any, args: argparse.Namespace) -> int:

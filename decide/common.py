@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from ledger import errors as E
 from ledger.activity import Month, MonthActivity
 from ledger.contract import ContractState
-from ledger.periods import bounds, matches_cycle, month_of
+from ledger.periods import matches_cycle, month_of
 from ledger.streams import activity_stream, contract_stream
 from schemas import events as ev
 
@@ -95,4 +95,3 @@ def period_matches(state: ContractState, period: str, field: str) -> None:
     if not matches_cycle(period, state.cycle):
         raise E.InvalidValueError(
             f"{period} is not a {state.cycle} period of contract {state.contract_id}", field)
-    bounds(period)

@@ -1,13 +1,38 @@
-"""Billing periods: months ``YYYY-MM`` and quarters ``YYYY-Qn``."""
+"""Billing periods: months ``YYYY-MM`` and quarters ``YYYY-Qn`` (SPEC §2).
+
+``schemas.types.PERIOD_PATTERN`` is the one syntax (years 1900-2999, as every date); ``check_period``
+is the one check of a period typed by a person or a script, against a
+contract's cycle when one is given.
+"""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from schemas.types import PERIOD_PATTERN
+
 ONE_DAY = dt.timedelta(days=1)
+PERIOD_FORMS = "YYYY-MM (a month, e.g. 2026-11) or YYYY-Qn (a quarter, e.g. 2026-Q4)"
+_PERIOD = re.compile(PERIOD_PATTERN)
+
+
+class PeriodError(ValueError):
+    """Not a period, or not one of the contract's cycle."""
+
+
+def check_period(text: str, cycle: str | None = None) -> str:
+    """``text`` if it is a period (of ``cycle``, when given), else ``PeriodError``
+    saying which forms are accepted."""
+    if not _PERIOD.fullmatch(text):
+        raise PeriodError(f"{text!r} is not a period: use {PERIOD_FORMS}")
+    if cycle is not None and not matches_cycle(text, cycle):
+        kind = "quarter (YYYY-Qn)" if cycle == "quarterly" else "month (YYYY-MM)"
+        raise PeriodError(f"{text} is not a {cycle} period: the contract settles by {kind}")
+    return text
 
 
 @lru_cache(maxsize=8192)

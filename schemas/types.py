@@ -24,7 +24,8 @@ Id = Annotated[str, Meta(min_length=1, max_length=200)]
 Text = Annotated[str, Meta(max_length=10_000)]
 Name = Annotated[str, Meta(min_length=1, max_length=500)]
 Clock = Annotated[str, Meta(pattern=r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")]
-Period = Annotated[str, Meta(pattern=r"^(19|2\d)\d{2}-(0[1-9]|1[0-2]|Q[1-4])$")]  # 1900-2999
+PERIOD_PATTERN = r"(19|2\d)\d{2}-(0[1-9]|1[0-2]|Q[1-4])"  # YYYY-MM or YYYY-Qn, 1900-2999
+Period = Annotated[str, Meta(pattern=f"^{PERIOD_PATTERN}$")]
 
 
 class Rate(Decimal):

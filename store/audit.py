@@ -44,7 +44,7 @@ def verify(store: Store, external: str | None = None) -> list[dict[str, Any]]:
     """Recompute the chain; every finding names a position and what is wrong."""
     findings: list[dict[str, Any]] = []
     stored = iter(store.query(f"SELECT position, link FROM {CHAIN} ORDER BY position"))
-    want_pos, want_hash = _parse(external) if external else (None, None)
+    want_pos, want_hash = parse_digest(external) if external else (None, None)
     previous = GENESIS
     expected = next(stored, None)
     checked_digest = want_pos is None
@@ -74,9 +74,11 @@ def verify(store: Store, external: str | None = None) -> list[dict[str, Any]]:
     return findings[:1] + [f for f in findings[1:] if f["problem"].startswith("history")]
 
 
-def _parse(text: str) -> tuple[int, str]:
-    try:
-        pos, value = text.split(":", 1)
-        return int(pos), value.lower()
-    except ValueError:
-        raise ValueError(f"not a digest (POSITION:HEXHASH): {text!r}") from None
+def parse_digest(text: str) -> tuple[int, str]:
+    """``POSITION:HEXHASH`` (as ``digest`` prints it) -> (position, lower-case hash);
+    ``ValueError`` for anything else."""
+    position, _, value = text.partition(":")
+    if not (position.isdigit() and len(value) == 64
+            and all(c in "0123456789abcdefABCDEF" for c in value)):
+        raise ValueError(f"not a digest (POSITION:HEXHASH): {text!r}")
+    return int(position), value.lower()

@@ -17,7 +17,7 @@ import msgspec
 from rich.console import Console
 from rich.progress import Progress
 
-from billing.statement import draft
+from billing.statement import reissue
 from ledger.streams import contract_stream
 from projections import journal as jr
 from schemas import events as ev
@@ -160,8 +160,7 @@ def rebuild(store: Store, progress: bool = False) -> dict[str, Any]:
         for rec, earlier, loader in as_issued(store, cid):
             issued = rec.event
             assert isinstance(issued, ev.SettlementIssued)
-            again = draft(earlier, loader, issued.period, issued.issued_on,
-                          correct=issued.corrected).statement
+            again = reissue(earlier, loader, issued).statement
             checked += 1
             differences += _compare(issued.statement, again)
         bar(1)
