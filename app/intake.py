@@ -27,7 +27,7 @@ from typing import Any
 import msgspec
 from eventsourcing.persistence import IntegrityError
 
-from cli.log import CommandLog
+from app.commandlog import CommandLog
 from decide import decide_command
 from ledger import errors as E
 from ledger.validation import schema_error, typed_error
@@ -176,9 +176,10 @@ class Intake:
     """Applies commands to one store; keeps state warm across batches."""
 
     def __init__(self, store: Store, log: CommandLog | None = None) -> None:
+        """``log``: where each command's line goes (none without it)."""
         self.store = store
         self.ws = Workspace(store)
-        self.log = log or CommandLog()
+        self.log = log
 
     def submit(self, lines: Iterable[bytes], batch: int = BATCH) -> Iterator[Result]:
         """Results in input order, each batch's only once its transaction committed.
@@ -272,8 +273,9 @@ class Intake:
         return True
 
     def _done(self, flying: _Flying) -> list[Result]:
-        for result, elapsed in flying.results:
-            self.log.command(result, elapsed)
+        if self.log is not None:
+            for result, elapsed in flying.results:
+                self.log.command(result, elapsed)
         return [r for r, _ in flying.results]
 
     def _redo(self, flying: _Flying) -> list[Result]:

@@ -138,7 +138,7 @@ def journal(store: Store, as_of: str | None) -> tuple[list[Transaction], list[st
     txns: list[Transaction] = []
     ids = view.contract_ids()
     for cid in ids:
-        txns += jr.transactions(view.records(contract_stream(cid)))
+        txns += jr.transactions((r.position, r.event) for r in view.records(contract_stream(cid)))
     txns.sort(key=lambda t: t.position)
     return txns, ids
 

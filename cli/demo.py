@@ -6,19 +6,21 @@ import argparse
 import sys
 from typing import Any
 
+from cli.exits import EXIT_OK
+
 
 def run_demo(store: Any, args: argparse.Namespace) -> int:
     import datetime as dt
 
     import msgspec
 
-    from app.export import write_demo_documents
+    from app.commandlog import CommandLog
+    from app.documents import write_demo_documents
     from app.intake import Intake
     from app.reports import breaches, statements
     from cli import render
     from cli.demo_data import demo_lines
-    from cli.log import CommandLog, configure
-    from cli.main import EXIT_OK
+    from cli.log import configure
     from store.readmodels import catch_up
 
     quiet = CommandLog(configure(default_level="warning"))  # the demo prints a summary instead

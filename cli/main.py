@@ -19,8 +19,7 @@ import msgspec
 from app.statements import ReportError
 from app.today import today
 from cli import render
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+from cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 
 class UsageError(Exception):
@@ -165,14 +164,16 @@ def _lines(path: str) -> Iterator[bytes]:
 
 
 def cmd_submit(store: Any, args: argparse.Namespace) -> int:
-    from app.export import count_lines, progress
+    from app.commandlog import CommandLog
     from app.intake import Intake
+    from cli.log import configure
+    from cli.progress import count_lines, progress
     from store.readmodels import catch_up
 
     rejected = False
     answers: list[str] = []  # written a batch at a time (results come a batch at a time)
     with progress("submit", lambda: count_lines(args.file)) as advance:
-        intake = Intake(store)  # inside: its log lines print above the bar
+        intake = Intake(store, CommandLog(configure()))  # inside: its lines print above the bar
         for result in intake.submit(_lines(args.file)):
             rejected = rejected or result.status == "rejected"
             answers.append(result.json_line())
@@ -200,7 +201,7 @@ def cmd_statement(store: Any, args: argparse.Namespace) -> int:
     if args.output and fmt not in ("html", "pdf"):
         raise UsageError("--output is for --format html or pdf")
     if fmt in ("html", "pdf"):
-        from app.export import write_statement
+        from app.documents import write_statement
 
         print(write_statement(store, args.contract, args.period, fmt, args.output, live=args.live,
                               on=_today(args.on), as_of=args.as_of))
@@ -303,9 +304,12 @@ def cmd_audit(store: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_rebuild(store: Any, args: argparse.Namespace) -> int:
+    from cli.progress import progress
     from store.readmodels import rebuild
+    from store.view import View
 
-    report = rebuild(store, progress=not args.json and sys.stderr.isatty())
+    with progress("checking statements", lambda: len(View(store).contract_ids())) as advance:
+        report = rebuild(store, advance)
     if args.json:
         _out(report)
     else:
@@ -320,10 +324,13 @@ def cmd_rebuild(store: Any, args: argparse.Namespace) -> int:
 
 def cmd_export(store: Any, args: argparse.Namespace) -> int:
     from app.export import ExportUsageError, write_export
+    from cli.progress import progress
 
     try:
-        path = write_export(store, args.kind, args.format, args.output, period=args.period,
-                            contract_id=args.contract, on=_today(args.on), as_of=args.as_of)
+        with progress(f"export {args.kind}") as advance:
+            path = write_export(store, args.kind, args.format, args.output, period=args.period,
+                                contract_id=args.contract, on=_today(args.on), as_of=args.as_of,
+                                advance=advance)
     except ExportUsageError as exc:
         raise UsageError(str(exc)) from None
     if path is not None:

@@ -21,7 +21,6 @@ class Owed:
     total_fen: int
     outstanding: int
     paid_on: dt.date | None = None  # when fully allocated
-    evidence: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -43,10 +42,8 @@ class AccountBook:
     owed: list[Owed] = field(default_factory=list)
     allocations: list[Allocation] = field(default_factory=list)
     credit: int = 0
-    deposit_received: int = 0
     deposit_held: int = 0
     deposit_applied: int = 0
-    deposit_refunded: int = 0
     credit_refunded: int = 0
     payments_total: int = 0
     totals: int = 0
@@ -69,7 +66,6 @@ class AccountBook:
                 len(self.allocations), source, source_id, command_id, item.statement_no,
                 take, on, max(0, late), item.due_on, billed=late <= 0,
             ))
-            item.evidence.append(command_id)
             if item.outstanding == 0:
                 item.paid_on = on
         return amount
@@ -85,12 +81,10 @@ class AccountBook:
         self.payments_since_statement -= amount
 
     def receive_deposit(self, amount: int) -> None:
-        self.deposit_received += amount
         self.deposit_held += amount
 
     def refund_deposit(self, amount: int) -> None:
         self.deposit_held -= amount
-        self.deposit_refunded += amount
 
     def issue(self, statement_no: str, period: str, issued_on: dt.date, due_on: dt.date,
               total: int, deposit_applied: int, closing: int, command_id: str) -> None:

@@ -57,7 +57,6 @@ class ContractState:
         self.keeping = keeping
         self.contract_id = signed.contract_id
         self.signed = signed
-        self.signed_position = position
         self.service_start = signed.service_start
         self.timeline = TermsTimeline(signed.terms)
         self.trial_end = signed.trial_end

@@ -36,7 +36,3 @@ def kind_of(stream: str) -> tuple[str, str]:
     kind, _, rest = stream.partition(":")
     return kind, rest
 
-
-def contract_of_stream(stream: str) -> str:
-    """The contract id of a ``contract:`` stream name."""
-    return kind_of(stream)[1]

@@ -7,12 +7,11 @@ balance is zero at any date. Signs follow beancount: debits positive.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-from ledger.contract import ContractState
 from ledger.money import yuan
 from schemas import events as ev
 from schemas.reports import Posting, Transaction
-from store.eventstore import Recorded
 
 CODE_ACCOUNTS = {
     "base": "Income:Service", "special_day": "Income:Service", "fixed_fee": "Income:Service",
@@ -39,21 +38,20 @@ def line_account(code: str, refs: dict[str, object]) -> str:
     return CODE_ACCOUNTS[code]
 
 
-def transactions(records: list[Recorded]) -> list[Transaction]:
-    """Journal transactions of one contract's stream, in log order."""
+def transactions(records: Iterable[tuple[int, ev.Event]]) -> list[Transaction]:
+    """Journal transactions of one contract's stream: (log position, event) in log order."""
     out: list[Transaction] = []
-    for rec in records:
-        e = rec.event
+    for position, e in records:
         cid = e.contract_id
         receivable = f"Assets:Receivable:{safe(cid)}"
         deposits = f"Liabilities:Deposits:{safe(cid)}"
 
         def txn(date: object, narration: str, *postings: tuple[str, int],
-                rec: Recorded = rec, cid: str = cid) -> None:
+                position: int = position, e: ev.Event = e, cid: str = cid) -> None:
             kept = [Posting(a, n) for a, n in postings if n]
             if kept:
-                out.append(Transaction(date, cid, narration, rec.position,  # type: ignore[arg-type]
-                                       rec.event.command_id, kept))
+                out.append(Transaction(date, cid, narration, position,  # type: ignore[arg-type]
+                                       e.command_id, kept))
 
         if isinstance(e, ev.SettlementIssued):
             st = e.statement
@@ -80,11 +78,6 @@ def transactions(records: list[Recorded]) -> list[Transaction]:
             txn(e.paid_on, f"credit refund {e.refund_id} ({e.reference})",
                 (receivable, e.amount_fen), ("Assets:Bank", -e.amount_fen))
     return out
-
-
-def accounts(state: ContractState) -> list[str]:
-    cid = safe(state.contract_id)
-    return [f"Assets:Receivable:{cid}", f"Liabilities:Deposits:{cid}"]
 
 
 GLOBAL_ACCOUNTS = ["Assets:Bank", "Liabilities:VAT", "Income:Service", "Income:Commission",

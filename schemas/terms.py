@@ -71,11 +71,3 @@ class Terms(Strict, frozen=True):
     staffing: Staffing
     kpi: Kpi
     penalties: Penalties
-
-    @property
-    def deposit_fen(self) -> int:
-        return self.pricing.deposit_fen
-
-    @property
-    def fixed(self) -> bool:
-        return isinstance(self.pricing, FixedFee)

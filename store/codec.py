@@ -7,10 +7,7 @@ never a module path. ``Pending`` is a new event on its way into a stream,
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
-from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 
 from schemas.events import TOPICS, Event
 from schemas.types import enc_hook, stored_dec_hook
@@ -71,30 +68,3 @@ class Recorded(msgspec.Struct, frozen=True, gc=False):
     @property
     def topic(self) -> str:
         return type(self.event).__name__
-
-
-class MsgspecMapper(Mapper[str]):
-    """Maps ``Pending`` to stored rows with stable topics and msgspec JSON."""
-
-    def __init__(self, transcoder: Transcoder | None = None, **_: Any) -> None:
-        self.transcoder = transcoder  # type: ignore[assignment]
-        self.compressor = None
-        self.cipher = None
-
-    def to_stored_event(self, domain_event: Any) -> StoredEvent:
-        pending: Pending = domain_event
-        return StoredEvent(
-            originator_id=pending.originator_id,
-            originator_version=pending.originator_version,
-            topic=type(pending.event).__name__,
-            state=_ENCODER.encode(pending.event),
-        )
-
-    def to_domain_event(self, stored_event: StoredEvent) -> Any:
-        return Pending(
-            str(stored_event.originator_id),
-            stored_event.originator_version,
-            decode_event(stored_event.topic, stored_event.state),
-        )
-
-

@@ -28,11 +28,9 @@ from urllib.parse import unquote, urlsplit
 
 import msgspec
 from eventsourcing.application import Application
-from eventsourcing.persistence import Mapper
 from psycopg.rows import tuple_row
 
 from store.codec import (  # re-exported: the store's vocabulary
-    MsgspecMapper,
     Pending,
     Recorded,
     StoreError,
@@ -56,8 +54,6 @@ __all__ = ["CHAIN_TABLE", "COMMANDS_TABLE", "EVENTS_TABLE", "GENESIS", "Pending"
 class LedgerApplication(Application[str]):
     name = "Ledger"
 
-    def construct_mapper(self) -> Mapper[str]:
-        return MsgspecMapper()
 
 
 def describe(db: str) -> str:

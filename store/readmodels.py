@@ -11,11 +11,10 @@ that every issued statement recomputes byte-identically from the events.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
-from rich.console import Console
-from rich.progress import Progress
 
 from billing.statement import reissue
 from ledger.streams import contract_stream
@@ -130,7 +129,7 @@ def _write_contract(c: Any, view: View, cid: str) -> None:
     book = state.book
     c.execute("INSERT INTO rm_balances VALUES (?, ?, ?, ?)",
               (cid, book.receivable, book.credit, book.deposit_held))
-    txns = jr.transactions(view.records(contract_stream(cid)))
+    txns = jr.transactions((r.position, r.event) for r in view.records(contract_stream(cid)))
     c.executemany("INSERT INTO rm_journal VALUES (?, ?, ?, ?)", [
         (cid, seq, t.position, _ENC.encode(t).decode()) for seq, t in enumerate(txns)])
 
@@ -146,7 +145,9 @@ def digests(store: Store) -> dict[str, str]:
     return out
 
 
-def rebuild(store: Store, progress: bool = False) -> dict[str, Any]:
+def rebuild(store: Store, advance: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """Empty the read models, catch up from the start, and check that every issued
+    statement recomputes byte-identically; ``advance(1)`` after each contract."""
     ensure(store)
     with store.cursor(commit=True) as c:
         for table in TABLES:
@@ -155,7 +156,6 @@ def rebuild(store: Store, progress: bool = False) -> dict[str, Any]:
     differences = []
     checked = 0
     ids = View(store).contract_ids()
-    bar = _progress(progress, len(ids))
     for cid in ids:
         for rec, earlier, loader in as_issued(store, cid):
             issued = rec.event
@@ -163,8 +163,8 @@ def rebuild(store: Store, progress: bool = False) -> dict[str, Any]:
             again = reissue(earlier, loader, issued).statement
             checked += 1
             differences += _compare(issued.statement, again)
-        bar(1)
-    bar(0, done=True)
+        if advance is not None:
+            advance(1)
     return {"digests": digests(store), "statements_checked": checked, "differences": differences}
 
 
@@ -184,17 +184,3 @@ def _compare(stored: Any, again: Any) -> list[dict[str, Any]]:
             out.append({"statement_no": a["statement_no"], "line": key,
                         "stored": a[key], "recomputed": b[key]})
     return out
-
-
-def _progress(enabled: bool, total: int) -> Any:
-    if not enabled:
-        return lambda n, done=False: None
-    bar = Progress(console=Console(stderr=True), transient=True)
-    task = bar.add_task("checking statements", total=total)
-    bar.start()
-
-    def advance(n: int, done: bool = False) -> None:
-        bar.advance(task, n)
-        if done:
-            bar.stop()
-    return advance

@@ -13,7 +13,7 @@ On a version conflict (another writer), the caller discards and retries.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ledger.activity import MonthActivity
@@ -130,15 +130,6 @@ class Workspace:
     def month(self, contract_id: str, month: str) -> MonthShifts:
         """A month for the rules and for pricing a statement: the warm light month."""
         return self.shifts(contract_id, month)
-
-    def full_loader(self, contract_id: str) -> Callable[[str], MonthActivity]:
-        loaded: dict[str, MonthActivity] = {}
-
-        def load(month: str) -> MonthActivity:
-            if month not in loaded:
-                loaded[month] = self.full_month(contract_id, month)
-            return loaded[month]
-        return load
 
     def activity_versions(self, contract_id: str, months: Iterable[str]) -> dict[str, int]:
         """Month -> current version of those activity streams (unsaved events included)."""

@@ -20,7 +20,7 @@ from typing import Any
 
 from builders import agent_ready, bpc_terms, cmd, full_month, issue, pay, shift, sign
 
-EXAMPLES = Path("/work/shared/spec/examples")
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "worked-example"
 
 BREACH_FIELDS = {
     "breach_id", "contract_id", "party", "rule", "period", "on", "detail", "evidence",

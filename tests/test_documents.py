@@ -279,7 +279,7 @@ def test_pdf_without_weasyprint_is_one_line_and_exit_1(realistic: Any, tmp_path:
 
 def test_demo_documents_hook(realistic: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                              capsys: pytest.CaptureFixture[str]) -> None:
-    from app.export import write_demo_documents
+    from app.documents import write_demo_documents
     from store.eventstore import open_store
 
     store = open_store(realistic.db)

@@ -25,8 +25,8 @@ from app.export import (
     LINE_COLUMNS,
     PAYMENT_COLUMNS,
     STATEMENT_COLUMNS,
-    progress,
 )
+from cli.progress import progress
 
 ON = "2026-06-01"
 

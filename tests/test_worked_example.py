@@ -1,6 +1,6 @@
 """The spec's worked example, end to end through the CLI.
 
-Given the 112-line command log of ``shared/spec/examples/worked-example.jsonl``,
+Given the 112-line command log of ``examples/worked-example/worked-example.jsonl``,
 when it is submitted with ``ledger submit``, then every result, both statements
 and the balance match ``worked-example.expected.json`` on the fields that
 ``worked-example.md`` ("What to compare") fixes. Breach records are compared
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -24,20 +23,7 @@ CONTRACT = "QDH-7"
 PERIODS = ["2027-03", "2027-04"]
 
 
-def _examples_dir() -> Path:
-    """shared/ sits beside the repository (locally /work/shared, in CI beside the clone)."""
-    here = Path(__file__).resolve()
-    candidates = [here.parents[2] / "shared" / "spec" / "examples",
-                  Path("/work/shared/spec/examples")]
-    if os.environ.get("LEDGER_SPEC_DIR"):
-        candidates.insert(0, Path(os.environ["LEDGER_SPEC_DIR"]) / "examples")
-    for path in candidates:
-        if (path / "worked-example.jsonl").is_file():
-            return path
-    pytest.fail(f"worked example not found in any of {[str(c) for c in candidates]}")
-
-
-EXAMPLES = _examples_dir()
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "worked-example"
 LOG = EXAMPLES / "worked-example.jsonl"
 EXPECTED: dict[str, Any] = json.loads(
     (EXAMPLES / "worked-example.expected.json").read_text("utf-8"))
