@@ -9,16 +9,17 @@ service level >= target. Where the service level at the boundary is within
 1e-9 of the target, float noise may decide either way; where a/N equals the
 maximum occupancy exactly (a = 79.05, N = 93, 0.85), pyworkforce's float
 division lands a hair above it and takes one server more, while the exact
-bound is inclusive. Such cases are counted, not failed. A second check uses its own search (``required_positions``) at
-concurrency 1, where its positions are our n; its search starts at round(a + 1),
-so it is compared only where that is the smallest N > a.
+bound is inclusive. Such cases are counted, not failed. A second check uses
+its own search (``required_positions``) at concurrency 1, where its positions
+are our n; its search starts at round(a + 1), so it is compared only where
+that is the smallest N > a.
 """
 
 from __future__ import annotations
 
 import math
 import random
-from fractions import Fraction as F
+from fractions import Fraction
 
 from pyworkforce.queuing.erlang import ErlangC
 
@@ -49,7 +50,7 @@ def reference(erlang: ErlangC, concurrency: int, target: float, occupancy: float
 def test_agents_agree_with_pyworkforce_over_1200_combinations() -> None:
     agreed = borderline = 0
     for lam, aht, conc, answer, target, occupancy in combinations(1200, seed=12):
-        ours = agents_for_hour(F(lam), aht, conc, answer, F(target), F(occupancy))
+        ours = agents_for_hour(Fraction(lam), aht, conc, answer, Fraction(target), Fraction(occupancy))
         erlang = ErlangC(transactions=lam, aht=aht / 60, asa=answer / 60, interval=60)
         theirs, _ = reference(erlang, conc, float(target), float(occupancy))
         if ours == theirs:
@@ -68,7 +69,7 @@ def test_agents_agree_with_pyworkforce_required_positions() -> None:
         if round(erlang.intensity + 1) != math.floor(erlang.intensity) + 1:
             continue  # its search would start above the smallest N > a
         theirs = erlang.required_positions(float(target), float(occupancy))["raw_positions"]
-        ours = agents_for_hour(F(lam), aht, 1, answer, F(target), F(occupancy))
+        ours = agents_for_hour(Fraction(lam), aht, 1, answer, Fraction(target), Fraction(occupancy))
         assert ours == theirs or on_a_boundary(erlang, lam, aht, ours, target, occupancy), (
             lam, aht, answer, target, occupancy)
         compared += 1
@@ -77,5 +78,5 @@ def test_agents_agree_with_pyworkforce_required_positions() -> None:
 
 def on_a_boundary(erlang: ErlangC, lam: int, aht: int, servers: int, target: str, occupancy: str) -> bool:
     """The service level within 1e-9 of the target, or a/N exactly the maximum occupancy."""
-    exact_occupancy = F(lam * aht, 3600) / servers == F(occupancy)
+    exact_occupancy = Fraction(lam * aht, 3600) / servers == Fraction(occupancy)
     return exact_occupancy or abs(erlang.service_level(servers) - float(target)) < 1e-9

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any
 
 import msgspec
@@ -24,7 +25,7 @@ rates = st.decimals(min_value=0, max_value=1, places=3).map(str)
 def profiles(draw: st.DrawFn) -> dict[str, Any]:
     cuts = sorted(draw(st.sets(st.integers(0, 24), min_size=2, max_size=5)))
     shifts = [{"code": f"s{i}", "start": f"{a:02d}:00", "end": f"{b:02d}:00"}
-              for i, (a, b) in enumerate(zip(cuts, cuts[1:], strict=False))]
+              for i, (a, b) in enumerate(itertools.pairwise(cuts))]
     history = [{"date": (DAY0 + dt.timedelta(days=d)).isoformat(), "hour": h, "inquiries": n}
                for (d, h), n in draw(st.dictionaries(st.tuples(st.integers(0, 20), st.integers(0, 23)),
                                                      st.integers(0, 400), max_size=30)).items()]
@@ -113,3 +114,17 @@ def rows_scheduled(inquiries: int) -> int:
     from ledger.erlang import agents_for_hour
     n = agents_for_hour(Fraction(inquiries), 240, 3, 30, Fraction("0.8"), Fraction("0.85"))
     return Q.scheduled(n, 1, Fraction("0.15"))
+
+
+def test_a_quote_issued_event_round_trips_as_stored() -> None:
+    # the store's encoder (decimals as strings) and its lenient reader give back the same event
+    from schemas.commands import Merchant
+    from schemas.quote import QuoteIssued
+    from schemas.types import enc_hook, stored_dec_hook
+
+    profile = decode(small())
+    event = QuoteIssued(contract_id="", command_id="c1", recorded_at="2026-05-01T00:00:00Z", quote_id="q1",
+                        merchant=Merchant("m1", "店", "tmall"), issued_on=dt.date(2026, 5, 1), valid_days=30,
+                        profile=profile, result=Q.quote(profile))
+    stored = msgspec.json.encode(event, enc_hook=enc_hook)
+    assert msgspec.json.decode(stored, type=QuoteIssued, dec_hook=stored_dec_hook) == event

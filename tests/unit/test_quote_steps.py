@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from fractions import Fraction as F
+from fractions import Fraction
 
 from ledger import quote as Q
 from ledger.erlang import agents_for_hour, erlang_b, service_level
+from schemas.terms import BasePlusCommission, FixedFee
 
 from .quote_profiles import decode, small
 
 
 def test_dec4_rounds_half_away_from_zero() -> None:
     # 1/3 = 0.33333.. -> 0.3333; 2/3 -> 0.6667; 0.00005 is a half: away from zero, both signs
-    assert [Q.dec4(x) for x in (F(1, 3), F(2, 3), F(1, 20000), F(-1, 20000), F(7))] == [
-        "0.3333", "0.6667", "0.0001", "-0.0001", "7.0000"]
+    values = (Fraction(1, 3), Fraction(2, 3), Fraction(1, 20000), Fraction(-1, 20000), Fraction(7))
+    assert [Q.dec4(x) for x in values] == ["0.3333", "0.6667", "0.0001", "-0.0001", "7.0000"]
 
 
 def test_forecast_is_the_mean_over_listed_non_special_dates_of_the_weekday() -> None:
@@ -31,7 +32,7 @@ def test_forecast_is_the_mean_over_listed_non_special_dates_of_the_weekday() -> 
     # when
     table = Q.forecast(p.history, [d.date for d in p.history_special_days])
     # then h9 = (10 + 20) / 2 = 15; h10 = (30 + 0) / 2 = 15; h21 = (4 + 0) / 2 = 2
-    assert (table[1, 9], table[1, 10], table[1, 21], table[1, 0]) == (15, 15, 2, 0)
+    assert [table[1, 9], table[1, 10], table[1, 21], table[1, 0]] == [15, 15, 2, 0]
     assert table[2, 9] == 15 and table[6, 9] == 3  # one Tuesday, one Saturday
     assert all(table[3, h] == 0 for h in range(24))  # no Wednesday listed: 0, not a gap average
     assert len(table) == 168
@@ -66,7 +67,7 @@ def test_uplift_is_one_when_the_forecast_of_its_weekdays_is_zero() -> None:
 
 def test_no_inquiries_no_agents() -> None:
     # λ = 0 -> n = 0, whatever the service asks
-    assert agents_for_hour(F(0), 240, 3, 30, F(4, 5), F(17, 20)) == 0
+    assert agents_for_hour(Fraction(0), 240, 3, 30, Fraction(4, 5), Fraction(17, 20)) == 0
 
 
 def test_service_level_binds() -> None:
@@ -75,24 +76,24 @@ def test_service_level_binds() -> None:
     # N = 3: C = 0.1875 / 2.0625 = 1/11, SL = 1 - e^-2 / 11 = 0.9877.
     assert abs(service_level(1.0, 2, erlang_b(1.0, 2), 240, 240) - 0.87737) < 1e-5
     assert abs(service_level(1.0, 3, erlang_b(1.0, 3), 240, 240) - 0.98770) < 1e-5
-    assert agents_for_hour(F(15), 240, 1, 240, F("0.8"), F(1)) == 2
-    assert agents_for_hour(F(15), 240, 1, 240, F("0.9"), F(1)) == 3
+    assert agents_for_hour(Fraction(15), 240, 1, 240, Fraction("0.8"), Fraction(1)) == 2
+    assert agents_for_hour(Fraction(15), 240, 1, 240, Fraction("0.9"), Fraction(1)) == 3
     # concurrency 2: n agents are 2n servers; N = 2 (n = 1) meets 0.8, 0.9 needs N = 4 (n = 2)
-    assert agents_for_hour(F(15), 240, 2, 240, F("0.8"), F(1)) == 1
-    assert agents_for_hour(F(15), 240, 2, 240, F("0.9"), F(1)) == 2
+    assert agents_for_hour(Fraction(15), 240, 2, 240, Fraction("0.8"), Fraction(1)) == 1
+    assert agents_for_hour(Fraction(15), 240, 2, 240, Fraction("0.9"), Fraction(1)) == 2
 
 
 def test_occupancy_binds_inclusively() -> None:
     # a = 60 * 360 / 3600 = 6; a service level of 0 is met by any N > a, but a / N <= 0.5
     # needs N >= 12: N = 12 is exactly 0.5, allowed (inclusive)
-    assert agents_for_hour(F(60), 360, 1, 20, F(0), F("0.5")) == 12
+    assert agents_for_hour(Fraction(60), 360, 1, 20, Fraction(0), Fraction("0.5")) == 12
     # concurrency 5: the smallest n with 5n >= 12 is 3
-    assert agents_for_hour(F(60), 360, 5, 20, F(0), F("0.5")) == 3
+    assert agents_for_hour(Fraction(60), 360, 5, 20, Fraction(0), Fraction("0.5")) == 3
 
 
 def test_thousands_of_servers() -> None:
     # a = 75000 * 240 / 3600 = 5000 erlangs: the B recursion neither overflows nor underflows
-    n = agents_for_hour(F(75000), 240, 1, 20, F("0.8"), F("0.95"))
+    n = agents_for_hour(Fraction(75000), 240, 1, 20, Fraction("0.8"), Fraction("0.95"))
     assert 5000 < n < 5300
     assert service_level(5000.0, n, erlang_b(5000.0, n), 20, 240) >= 0.8
     assert service_level(5000.0, n - 1, erlang_b(5000.0, n - 1), 20, 240) < 0.8 or (n - 1) * 0.95 < 5000
@@ -100,11 +101,11 @@ def test_thousands_of_servers() -> None:
 
 def test_scheduled_rounds_up_exactly() -> None:
     # 3 / 0.85 = 3.53 -> 4; 17 / 0.85 = 20 exactly (a float gives 20.000000000000004 -> 21)
-    assert Q.scheduled(3, 0, F("0.15")) == 4
-    assert Q.scheduled(17, 0, F("0.15")) == 20
+    assert Q.scheduled(3, 0, Fraction("0.15")) == 4
+    assert Q.scheduled(17, 0, Fraction("0.15")) == 20
     # min_agents is the floor, also for an hour without inquiries
-    assert Q.scheduled(0, 1, F("0.15")) == 1
-    assert Q.scheduled(2, 0, F("0.2")) == 3  # 2.5 -> 3
+    assert Q.scheduled(0, 1, Fraction("0.15")) == 1
+    assert Q.scheduled(2, 0, Fraction("0.2")) == 3  # 2.5 -> 3
 
 
 def test_the_whole_quote() -> None:
@@ -144,6 +145,7 @@ def test_the_proposed_terms() -> None:
     r = Q.quote(decode(small(terms={"deposit_fen": 500000, "billing": "prepaid",
                                     "penalties": {"qa_failure_fen": 1}})))
     base, fixed = r.terms_proposed.base_plus_commission, r.terms_proposed.fixed_fee
+    assert isinstance(base.pricing, BasePlusCommission) and isinstance(fixed.pricing, FixedFee)
     assert base.pricing.deposit_fen == fixed.pricing.deposit_fen == 500000
     assert (fixed.pricing.monthly_fee_fen, fixed.pricing.billing, fixed.pricing.extra_shift_fen) == (
         2389881, "prepaid", 27500)  # 25000 * 1.1

@@ -105,7 +105,7 @@ def test_history_is_bounded() -> None:
 def test_absent_terms_take_the_section_3_example() -> None:
     terms = decode(small()).terms
     assert (terms.settlement_cycle, terms.payment_due_days, str(terms.tax_rate)) == ("monthly", 7, "0.06")
-    assert (terms.deposit_fen, terms.billing, terms.kpi.min_qa_score) == (0, "postpaid", 85)
+    assert [terms.deposit_fen, terms.billing, terms.kpi.min_qa_score] == [0, "postpaid", 85]
     p = terms.penalties
     assert (p.qa_failure_fen, str(p.qa_cap_rate), p.qa_breach_failures, p.understaffing_fen,
             str(p.late_fee_daily_rate)) == (20000, "0.10", 3, 10000, "0.0005")
