@@ -1,0 +1,1 @@
+"""Application services that sit between the command line and the ledger."""
