@@ -47,6 +47,13 @@ class Table(msgspec.Struct, frozen=True):
         at = self.columns.get(name)
         return cells[at] if at is not None and at < len(cells) else ""
 
+    def first(self, cells: Sequence[str], name: str) -> str:
+        """The first non-empty cell among the columns of a ``multi`` field."""
+        for at in self.multi.get(name, [self.columns.get(name, len(cells))]):
+            if at < len(cells) and cells[at]:
+                return cells[at]
+        return ""
+
 
 def _match(titles: dict[str, int], fields: dict[str, list[str]],
            multi: frozenset[str]) -> tuple[dict[str, int], dict[str, list[int]]]:
@@ -57,7 +64,7 @@ def _match(titles: dict[str, int], fields: dict[str, list[str]],
         if found:
             columns[name] = found[0]
             if name in multi:
-                many[name] = sorted(set(found))
+                many[name] = list(dict.fromkeys(found))  # in order of preference
     return columns, many
 
 

@@ -90,7 +90,7 @@ def read_long(table: Table, mapping: RosterLongMapping, contract: str, agents: D
     seen: set[str] = set()
     out: list[Outcome] = []
     for row, cells in table.rows:
-        agent, problem = _agent(agents, row, table.get(cells, "agent"))
+        agent, problem = _agent(agents, row, table.first(cells, "agent"))
         if problem is not None or agent is None:
             out.append(problem or error(row, "agent", "no agent"))
             continue
@@ -143,7 +143,7 @@ def _days(table: Table, ym: tuple[int, int] | None) -> dict[int, dt.date | str]:
     """Column index -> its date (or a message when the day is not in the month)."""
     days: dict[int, dt.date | str] = {}
     for i, title in enumerate(table.header):
-        if i == table.columns.get("agent"):
+        if i in table.multi.get("agent", [table.columns.get("agent")]):
             continue
         label = norm(title)
         try:
@@ -179,7 +179,7 @@ def read_grid(table: Table, mapping: RosterGridMapping, contract: str, agents: D
     out: list[Outcome] = []
     rest = 0
     for row, cells in table.rows:
-        text = table.get(cells, "agent")
+        text = table.first(cells, "agent")
         if not text and all(_WEEKDAY.fullmatch(norm(c)) for c in cells if c):
             out.append(Outcome(row=row, status="skipped", reason="weekday_row",
                                message="weekday markers"))

@@ -3,7 +3,8 @@
 The mapping's ``[columns]`` name the fields to look for and its kind says
 which are required (``mapping.REQUIRED``); ``--encoding`` given on the
 command line wins over the mapping's ``encoding``. Bank remarks are read from
-every remark column found (``multi``).
+every remark column found, and a roster's agent from the first filled one
+of its agent columns (``multi``: 工号 when given, else 姓名).
 """
 
 from __future__ import annotations
@@ -22,4 +23,4 @@ def load_table(data: bytes, filename: str, mapping: AnyMapping,
     sheets = read_sheets(data, filename, encoding or mapping.encoding, mapping.delimiter,
                          mapping.sheet)
     return locate(sheets, fields, REQUIRED[kind_of(mapping)], mapping.summary,
-                  multi=frozenset({"remark"}))
+                  multi=frozenset({"remark", "agent"}))

@@ -64,7 +64,7 @@ def parse_count(text: str) -> int:
     return int(s)
 
 
-_YMD = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_YMD = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})日?")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _SHORT = re.compile(r"(\d{2})-(\d{1,2})-(\d{1,2})")  # DingTalk: 25-12-01 星期一
 
