@@ -106,7 +106,7 @@ def _body(sheet: Sheet, at: int, columns: dict[str, int], many: dict[str, list[i
     header_row, header = sheet.rows[at]
     width = len(header)
     normal_header = [norm(h) for h in header]
-    labels = (*(norm(s) for s in summary), "#")
+    labels = (*(norm(s) for s in summary if norm(s)), "#")  # "" would match every row
     rows: list[tuple[int, list[str]]] = []
     skipped: list[Skip] = []
     preamble = [" ".join(c for c in cells if c) for _, cells in sheet.rows[:at]]

@@ -9,7 +9,8 @@ via ``date_from_filename``).
 
 Accounts are matched to agents through the directory (an agent id, a
 platform account or a name the ledger holds); an account it does not know is
-listed as ``unmapped``, never guessed. A row with no sessions gives no
+listed as ``unmapped``, never guessed. Two rows for one account, or for one
+agent, on one day are an error (the first row stands). A row with no sessions gives no
 metrics (the command needs sessions > 0), only sales when it sold something;
 a row with neither is skipped (``no_activity``). Chitu writes ``延迟统计`` in
 cells not yet computed: the row is skipped (``not_computed``); import the
@@ -112,6 +113,11 @@ def read_service(table: Table, mapping: ServiceMapping, contract: str, agents: D
                                field="account", message=f"account {account!r}: "
                                f"{reason.replace('_', ' ')}; record it for an agent first"))
             continue
+        if (agent, key[1]) in first_row:
+            out.append(error(row, "account", f"agent {agent} has a row on {key[1]} already "
+                                             f"(row {first_row[agent, key[1]]})"))
+            continue
+        first_row[agent, key[1]] = row
         made: list[dict[str, Any]] = []
         base = {"contract_id": contract, "agent_id": agent, "date": key[1]}
         if sessions > 0:

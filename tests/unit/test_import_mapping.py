@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from app.importing import mapping as M
+from app.importing.presets import PRESETS
 
 
 def test_every_preset_is_a_valid_mapping() -> None:
-    kinds = {name: M.kind_of(M.preset(name)) for name in M.PRESETS}
+    kinds = {name: M.kind_of(M.preset(name)) for name in PRESETS}
     assert kinds == {"roster-long": "roster-long", "roster-grid": "roster-grid",
                      "dingtalk-daily": "roster-long", "chitu": "service", "qianniu": "service",
                      "generic-service": "service", "cmb-corporate": "bank",
@@ -50,7 +51,8 @@ def test_a_preset_with_one_column_renamed() -> None:
     ('kind = "bank"\npreset = "chitu"\n', "preset 'chitu' is for kind 'service'"),
     ('kind = "bank"\npreset = "abc-bank"\n', "unknown preset 'abc-bank'"),
     ('kind = "bank"\n[columns]\ntxn_id = ["流水号"]\n', "names no title for date"),
-    ('kind = "service"\npreset = "qianniu"\n[columns]\nsales = ["净销售额"]\n', "sales and orders go together"),
+    ('kind = "service"\npreset = "qianniu"\n[columns]\nsales = ["净销售额"]\n',
+     "sales and orders go together"),
     ('kind = "bank"\ncolumns = [', "not TOML"),
 ])
 def test_bad_mappings_name_the_key(text: str, message: str) -> None:

@@ -44,7 +44,7 @@ def test_encodings_and_preamble(data: bytes, encoding: str) -> None:
 def test_explicit_encoding_wins_and_a_wrong_one_is_named() -> None:
     data = TEXT.encode("gb18030")
     assert T.decode(data, "gb18030")[1] == "gb18030"
-    with pytest.raises(T.TableError, match="not valid utf-8.*--encoding"):
+    with pytest.raises(T.TableError, match=r"not valid utf-8.*--encoding"):
         T.decode(data, "utf-8")
     with pytest.raises(T.TableError, match="unknown encoding"):
         T.decode(data, "klingon")
@@ -103,7 +103,7 @@ def test_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_old_xls_and_html_are_refused_with_the_remedy() -> None:
-    with pytest.raises(T.TableError, match="save as .xlsx"):
+    with pytest.raises(T.TableError, match=r"save as \.xlsx"):
         list(T.read_sheets(b"\xd0\xcf\x11\xe0rest", "a.xls"))
     with pytest.raises(T.TableError, match="HTML"):
         list(T.read_sheets(b"<html><table><tr><td>1</td></tr></table>", "a.xls"))
