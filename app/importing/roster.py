@@ -189,6 +189,7 @@ def read_grid(table: Table, mapping: RosterGridMapping, contract: str, agents: D
             out.append(problem or error(row, "agent", "no agent"))
             continue
         made: list[dict[str, Any]] = []
+        before = len(out)
         for i, day in days.items():
             cell = cells[i] if i < len(cells) else ""
             if isinstance(day, str):
@@ -206,4 +207,7 @@ def read_grid(table: Table, mapping: RosterGridMapping, contract: str, agents: D
                 out.append(one)
         if made:
             out.append(Outcome(row=row, status="command", commands=made))
+        elif len(out) == before:
+            out.append(Outcome(row=row, status="skipped", reason="rest",
+                               message="no shift this month"))
     return build("roster-grid", table, out, rest_days=rest)

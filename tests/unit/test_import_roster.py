@@ -132,3 +132,9 @@ def test_grid_month_from_the_option_or_refused() -> None:
         grid(rows)
     with pytest.raises(TableError, match="expected YYYY-MM"):
         grid(rows, "2026/12")
+
+
+def test_a_grid_row_without_any_shift_is_reported() -> None:
+    r = grid([GRID[1], ["张晓燕", "A01", "休", "", "休", None, None, 0]], "2026-11")
+    assert [(o.row, o.status, o.reason) for o in r.outcomes] == [(2, "skipped", "rest")]
+    assert r.counts.rest_days == 4
