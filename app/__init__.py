@@ -1,1 +1,2 @@
-"""app"""
+"""Use cases between the program and the domain: intake, the statement view,
+reports, exports, documents, imports."""

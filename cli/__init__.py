@@ -1,1 +1,1 @@
-"""Command handling (decode, decide, save) and the ``ledger`` program."""
+"""The ``ledger`` program."""

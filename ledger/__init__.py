@@ -1,1 +1,2 @@
-"""The domain: money, periods, terms, contract state and rules, the store."""
+"""The domain, pure: money, periods, terms, errors, streams, the account book,
+months of activity and the contract state."""

@@ -1,1 +1,1 @@
-"""Read side: billing, statements, balances, journal, breaches."""
+"""Pure projections of a contract: breach records and journal transactions."""

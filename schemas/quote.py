@@ -6,7 +6,7 @@ strings at most 10,000 characters). Rates are decimal strings (``Rate``,
 ``Multiplier``: decode with ``schemas.types.intake_dec_hook``); the bounds a
 Decimal type cannot carry (``service_level`` < 1, ``max_occupancy`` <= 1,
 ``shrinkage`` < 1) and the cross-field rules (a repeated (date, hour),
-overlapping shifts, ...) are checked by ``ledger.quote.check_profile``.
+overlapping shifts, ...) are checked by ``quote.check.check_profile``.
 
 The result is what ``ledger quote PROFILE.json --json`` prints and what
 ``QuoteIssued`` stores beside the profile. ``IssueQuote`` and ``QuoteIssued``

@@ -7,7 +7,7 @@ import datetime as dt
 import msgspec
 import pytest
 
-from ledger.calendar import CalendarUnknownYearError, calendar_year, plan_warnings, promotions
+from quote.calendar import CalendarUnknownYearError, calendar_year, plan_warnings, promotions
 from schemas.terms import ShiftPlan, SpecialDay, Staffing
 from schemas.types import Multiplier, enc_hook, intake_dec_hook
 

@@ -23,7 +23,7 @@ from fractions import Fraction
 
 from pyworkforce.queuing.erlang import ErlangC
 
-from ledger.erlang import agents_for_hour
+from quote.erlang import agents_for_hour
 
 TARGETS = ("0.5", "0.7", "0.8", "0.85", "0.9", "0.95", "0.99")
 OCCUPANCIES = ("0.7", "0.8", "0.85", "0.9", "1")

@@ -10,8 +10,8 @@ import msgspec
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger import quote as Q
 from ledger.terms import to_plain
+from quote import plan as Q
 from schemas.terms import Terms
 
 from .quote_profiles import TERMS, decode, small
@@ -111,7 +111,7 @@ def rows_scheduled(inquiries: int) -> int:
     """The scheduled agents of the year-of-history profile for one hour (by the step functions)."""
     from fractions import Fraction
 
-    from ledger.erlang import agents_for_hour
+    from quote.erlang import agents_for_hour
     n = agents_for_hour(Fraction(inquiries), 240, 3, 30, Fraction("0.8"), Fraction("0.85"))
     return Q.scheduled(n, 1, Fraction("0.15"))
 

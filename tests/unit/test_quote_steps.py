@@ -12,8 +12,8 @@ import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 
-from ledger import quote as Q
-from ledger.erlang import agents_for_hour, erlang_b, service_level
+from quote import plan as Q
+from quote.erlang import agents_for_hour, erlang_b, service_level
 from schemas.terms import BasePlusCommission, FixedFee
 
 from .quote_profiles import decode, small

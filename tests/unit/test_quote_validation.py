@@ -7,8 +7,8 @@ from typing import Any
 import msgspec
 import pytest
 
-from ledger import quote as Q
 from ledger.errors import LedgerError
+from quote import plan as Q
 
 from .quote_profiles import decode, small
 

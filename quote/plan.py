@@ -3,7 +3,7 @@
 Pure functions, no I/O, one per step of §12, and ``quote`` chaining them.
 Inquiries, uplifts, loads, occupancy and prices are exact rationals
 (``Fraction``); the only floats are inside the Erlang C service level
-(``ledger.erlang``). Shown numbers are rounded once, half away from zero:
+(``quote.erlang``). Shown numbers are rounded once, half away from zero:
 money to the fen (``ledger.money.round_fen``), the rest to 4 decimals.
 
 Beyond §12's list, the result reports ``uncovered``: per weekday, the forecast
@@ -18,11 +18,11 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 
-from ledger.erlang import agents_for_hour
 from ledger.errors import LedgerError, OutOfRangeError
 from ledger.money import exact, round_fen
-from ledger.quote_check import check_profile, path, shift_hours
-from ledger.quote_terms import terms_proposed
+from quote.check import check_profile, path, shift_hours
+from quote.erlang import agents_for_hour
+from quote.terms import terms_proposed
 from schemas.quote import (
     ForecastRow,
     HistoryRow,
