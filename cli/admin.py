@@ -1,0 +1,87 @@
+"""Subcommands of the store as a whole: audit, rebuild, export, demo."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from cli.args import Subcommands, UsageError, date_arg, day_or_today, digest_arg, out, timestamp_arg
+from cli.exits import EXIT_FAILED, EXIT_OK
+
+
+def register(cmds: Subcommands) -> None:
+    sp = cmds.add("audit", "tamper evidence: digest or verify", cmd_audit)
+    sp.add_argument("action", choices=["digest", "verify"])
+    sp.add_argument("--digest", type=digest_arg, help="POSITION:HEXHASH taken earlier")
+    cmds.add("rebuild", "rebuild every projection and check issued statements", cmd_rebuild)
+    sp = cmds.add("export", "rows for spreadsheets: statements, lines, payments, breaches",
+                  cmd_export, json=False)
+    sp.add_argument("kind", choices=["statements", "lines", "payments", "breaches"])
+    sp.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    sp.add_argument("--period")
+    sp.add_argument("--contract")
+    sp.add_argument("--output", help="file to write (CSV goes to stdout without it)")
+    sp.add_argument("--on", type=date_arg, default=None, help="business date of the breach records")
+    sp.add_argument("--as-of", type=timestamp_arg, help="what the ledger knew at this recorded time")
+    sp = cmds.add("demo", "load a realistic sample and print its statements and breaches", cmd_demo)
+    sp.add_argument("--quiet", action="store_true", help="print only the summary")
+
+
+def cmd_audit(store: Any, args: argparse.Namespace) -> int:
+    from store.audit import digest, verify
+
+    if args.action == "digest":
+        position, head = digest(store)
+        text = f"{position}:{head}"
+        out({"position": position, "hash": head, "digest": text}) if args.json else print(text)
+        return EXIT_OK
+    findings = verify(store, args.digest)
+    if args.json:
+        out({"ok": not findings, "findings": findings})
+    else:
+        for f in findings:
+            print(f"position {f['position']}: {f['problem']}")
+        if not findings:
+            print("ok: the log matches its hash chain")
+    return EXIT_FAILED if findings else EXIT_OK
+
+
+def cmd_rebuild(store: Any, args: argparse.Namespace) -> int:
+    from cli.progress import progress
+    from store.readmodels import rebuild
+    from store.view import View
+
+    with progress("checking statements", lambda: len(View(store).contract_ids())) as advance:
+        report = rebuild(store, advance)
+    if args.json:
+        out(report)
+    else:
+        for name, value in report["digests"].items():
+            print(f"{name}: {value}")
+        print(f"statements checked: {report['statements_checked']}")
+        for d in report["differences"]:
+            print(f"DIFFERENT {d['statement_no']} {d['line']}: stored {d['stored']} "
+                  f"recomputed {d['recomputed']}")
+    return EXIT_FAILED if report["differences"] else EXIT_OK
+
+
+def cmd_export(store: Any, args: argparse.Namespace) -> int:
+    from app.export import ExportUsageError, write_export
+    from cli.progress import progress
+
+    try:
+        with progress(f"export {args.kind}") as advance:
+            path = write_export(store, args.kind, args.format, args.output, period=args.period,
+                                contract_id=args.contract, on=day_or_today(args.on), as_of=args.as_of,
+                                advance=advance)
+    except ExportUsageError as exc:
+        raise UsageError(str(exc)) from None
+    if path is not None:
+        print(path)
+    return EXIT_OK
+
+
+def cmd_demo(store: Any, args: argparse.Namespace) -> int:
+    from cli.demo import run_demo
+
+    return run_demo(store, args)
