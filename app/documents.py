@@ -72,7 +72,8 @@ def _link_at(store: Store, position: int) -> str | None:
 
 def statement_document(store: Store, contract_id: str, period: str, *, live: bool = False,
                        on: dt.date | None = None, as_of: str | None = None,
-                       provider: str | None = None) -> StatementDocument:
+                       provider: str | None = None, number: str | None = None
+                       ) -> StatementDocument:
     """The statement of ``period`` (``app.statements.statement_view``) as an HTML page.
 
     An issued statement is shown as it was frozen, with the staffing appendix
@@ -81,13 +82,15 @@ def statement_document(store: Store, contract_id: str, period: str, *, live: boo
     event: ``ledger audit verify --digest POSITION:HASH`` proves the log up to
     the statement unchanged, and the document is the same whenever it is
     rendered. A draft (not issued yet, or ``live``) is marked as such and
-    carries the digest of the whole log at rendering.
+    carries the digest of the whole log at rendering. A void statement (asked for by
+    its ``number``) is stamped 作废 with the reason; the statement issued in its place
+    says which number it replaces.
     """
     sv = statement_view(store, contract_id, period, live=live,
-                        on=on or today(), as_of=as_of)
+                        on=on or today(), as_of=as_of, number=number)
     activity = sv.activity_period
     staffing = _staffing(sv.state, sv.view, activity, sv.priced_on)
-    if sv.kind == "issued":
+    if sv.kind in ("issued", "void"):
         assert sv.position is not None
         link = _link_at(store, sv.position)
         digest = f"{sv.position}:{link}" if link else f"{sv.position}:?"
@@ -99,7 +102,9 @@ def statement_document(store: Store, contract_id: str, period: str, *, live: boo
         digest, note = f"{position}:{head}", ("Digest of the whole log when this draft was "
                                               "rendered (ledger audit digest).")
     doc = Document(provider=provider or provider_name(), digest=digest, digest_note=note,
-                   final=sv.final, activity_period=activity)
+                   final=sv.final, activity_period=activity,
+                   voided_on=sv.void.on if sv.void else None,
+                   void_reason=sv.void.reason if sv.void else "", replaces=sv.replaces)
     html = render_statement(sv.statement, sv.state.signed, sv.state.terms_on(sv.priced_on),
                             staffing, doc)
     return StatementDocument(sv.statement, html)
@@ -146,7 +151,8 @@ def _write(path: str, data: bytes) -> None:
 
 def write_statement(store: Store, contract_id: str, period: str, fmt: str,
                     output: str | None = None, *, live: bool = False, on: dt.date | None = None,
-                    as_of: str | None = None, folder: str | None = None) -> str:
+                    as_of: str | None = None, folder: str | None = None,
+                    number: str | None = None) -> str:
     """Write the statement as ``fmt`` (html or pdf); return the path written.
 
     The default path is ``statement-<statement_no>.<ext>`` (``-draft`` before
@@ -156,7 +162,8 @@ def write_statement(store: Store, contract_id: str, period: str, fmt: str,
         raise ValueError(f"not a document format: {fmt}")
     if fmt == "pdf":
         weasyprint()  # fail before any work when it is missing
-    document = statement_document(store, contract_id, period, live=live, on=on, as_of=as_of)
+    document = statement_document(store, contract_id, period, live=live, on=on, as_of=as_of,
+                                  number=number)
     path = output or default_filename(document.statement, fmt)
     if output is None and folder is not None:
         path = str(Path(folder) / path)

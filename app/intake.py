@@ -28,6 +28,7 @@ import msgspec
 from eventsourcing.persistence import IntegrityError
 
 from app.commandlog import CommandLog
+from app.today import today
 from decide import decide_command
 from ledger import errors as E
 from ledger.validation import schema_error, typed_error
@@ -175,11 +176,14 @@ def _now() -> str:
 class Intake:
     """Applies commands to one store; keeps state warm across batches."""
 
-    def __init__(self, store: Store, log: CommandLog | None = None) -> None:
-        """``log``: where each command's line goes (none without it)."""
+    def __init__(self, store: Store, log: CommandLog | None = None,
+                 today: dt.date | None = None) -> None:
+        """``log``: where each command's line goes (none without it); ``today``: the
+        recording date (default: ``app.today.today()`` when each batch is decided)."""
         self.store = store
         self.ws = Workspace(store)
         self.log = log
+        self.today = today
 
     def submit(self, lines: Iterable[bytes], batch: int = BATCH) -> Iterator[Result]:
         """Results in input order, each batch's only once its transaction committed.
@@ -294,6 +298,7 @@ class Intake:
     def _decide(self, parsed: list[Any], lines: list[bytes],
                 known: dict[str, str]) -> tuple[Decided, list[Row]]:
         recorded_at = _now()
+        self.ws.today = self.today or today()
         results: Decided = []
         rows: list[Row] = []
         batch_ids: dict[str, str] = {}

@@ -19,16 +19,20 @@ from store.view import View
 
 
 def statement(store: Store, contract_id: str, period: str, live: bool, on: dt.date,
-              as_of: str | None) -> dict[str, Any]:
+              as_of: str | None, number: str | None = None) -> dict[str, Any]:
     """The statement as ``app.statements.statement_view`` chooses it: the issued one (read
     from its read model when no ``as_of`` is asked), a draft, or for ``live`` on an issued
-    period ``{"issued", "recomputed"}``."""
-    if not live and as_of is None:  # the issued statement, straight from its read model
+    period ``{"issued", "recomputed"}``; by ``number``, that statement, in force or void
+    (a void one with ``"status": "void"``, ``voided_on`` and ``void_reason``)."""
+    if not live and as_of is None and number is None:  # the issued statement, straight from its read model
         body = readmodel.issued_statement(store, contract_id, period)
         if body is not None:
             plain: dict[str, Any] = msgspec.json.decode(body)
             return plain
-    sv = statement_view(store, contract_id, period, live=live, on=on, as_of=as_of)
+    sv = statement_view(store, contract_id, period, live=live, on=on, as_of=as_of, number=number)
+    if sv.void is not None:
+        return to_plain(sv.statement) | {"status": "void", "voided_on": sv.void.on.isoformat(),
+                                         "void_reason": sv.void.reason}
     if sv.kind == "live":
         assert sv.issued is not None
         return {"issued": to_plain(sv.issued), "recomputed": to_plain(sv.statement)}
@@ -36,17 +40,24 @@ def statement(store: Store, contract_id: str, period: str, live: bool, on: dt.da
 
 
 def statements(store: Store, contract_id: str | None, as_of: str | None) -> list[dict[str, Any]]:
+    """Every issued statement, one row each, in force (``status`` "issued") or void
+    (``status`` "void", with ``voided_on`` and ``void_reason``: SPEC §11)."""
     if as_of is None:
-        bodies = readmodel.statement_rows(store, contract_id)
+        rows = readmodel.statement_rows(store, contract_id)
     else:
-        view = View(store, as_of=as_of)
-        bodies = [to_plain(s.issued[p].event.statement)
-                  for s in view.contracts(contract_id) for p in s.order]
+        rows = []
+        for s in View(store, as_of=as_of).contracts(contract_id):
+            rows += [(to_plain(s.issued[p].event.statement), None, None) for p in s.order]
+            rows += [(to_plain(v.issued.event.statement), v.void.on.isoformat(), v.void.reason)
+                     for v in s.voided]
+        rows.sort(key=lambda r: (r[0]["contract_id"], r[0]["issued_on"], r[0]["period"],
+                                 r[0]["statement_no"]))
     return [{"contract_id": b["contract_id"], "period": b["period"],
-             "statement_no": b["statement_no"], "issued_on": b["issued_on"],
-             "due_on": b["due_on"], "subtotal_fen": b["subtotal_fen"], "tax_fen": b["tax_fen"],
-             "total_fen": b["total_fen"], "closing_fen": b["account"]["closing_fen"]}
-            for b in bodies]
+             "statement_no": b["statement_no"], "status": "void" if voided_on else "issued",
+             "issued_on": b["issued_on"], "due_on": b["due_on"], "subtotal_fen": b["subtotal_fen"],
+             "tax_fen": b["tax_fen"], "total_fen": b["total_fen"],
+             "closing_fen": b["account"]["closing_fen"], "voided_on": voided_on,
+             "void_reason": reason} for b, voided_on, reason in rows]
 
 
 def balances(store: Store, contract_id: str | None, as_of: str | None) -> list[Balance]:

@@ -88,6 +88,9 @@ class Document:
     digest_note: str = ""  # what the digest covers
     final: bool = False
     activity_period: str | None = None
+    voided_on: dt.date | None = None  # a void statement (SPEC §11): stamped 作废
+    void_reason: str = ""
+    replaces: str | None = None  # the void statement this one was issued again for
 
 
 def esc(value: object) -> str:
@@ -361,11 +364,22 @@ def render_statement(st: Statement, contract: ContractSigned, terms: Terms,
              else f'<div class="badge issued">{bi("已开具", "ISSUED")}</div>')
     if doc.final:
         badge += f'<div class="badge final">{bi("最终结算", "FINAL")}</div>'
+    if doc.voided_on is not None:
+        badge = f'<div class="badge void">{bi("作废", "VOID")}</div>'
     banner = ""
     if draft:
         banner = ('<p class="draft-banner">' + bi(
             "草稿：本结算单尚未开具，金额以正式开具为准。",
             "Draft: this statement has not been issued; amounts may still change.") + "</p>")
+    if doc.voided_on is not None:
+        banner += ('<p class="void-banner">' + bi(
+            f"本结算单已于 {doc.voided_on.isoformat()} 作废：{doc.void_reason}",
+            f"Void since {doc.voided_on.isoformat()}: {doc.void_reason}. It counts for nothing; "
+            "its period is billed by the statement issued in its place.") + "</p>")
+    if doc.replaces is not None:
+        banner += ('<p class="replaces">' + bi(
+            f"本结算单替代已作废的结算单 {doc.replaces}。",
+            f"This statement replaces the void statement {doc.replaces}.") + "</p>")
     period_text = f"{period_zh(st.period)}（{st.period}）"
     activity = ""
     if doc.activity_period is not None and doc.activity_period != st.period:
@@ -454,6 +468,9 @@ h1 .en { font-size: 9pt; color: #4b5563; letter-spacing: 0; }
 .badge.issued { color: #1f6f43; border-color: #1f6f43; }
 .badge.draft { color: #b00020; border-color: #b00020; }
 .badge.final { color: #7a4b00; border-color: #7a4b00; }
+.badge.void { color: #b00020; border-color: #b00020; font-size: 13pt; }
+.void-banner { background: #fdecee; border-left: 3pt solid #b00020; padding: 2mm 3mm; margin: 0 0 4mm; }
+.replaces { background: #eef4fb; border-left: 3pt solid #1f4e8c; padding: 2mm 3mm; margin: 0 0 4mm; }
 .draft-banner { background: #fdecee; border-left: 3pt solid #b00020; padding: 2mm 3mm; margin: 0 0 4mm; }
 .head-grid { display: flex; gap: 6mm; margin-bottom: 2mm; }
 .parties { flex: 1 1 48%; display: flex; flex-direction: column; gap: 3mm; }

@@ -7,7 +7,9 @@
 - **live** (issued and ``live``): the issued statement beside the same period
   recomputed now, on its own issue date, from the contract as it was then and
   the activity known now (SPEC §10);
-- **draft** (not issued): what issuing the period on ``on`` would produce.
+- **draft** (not issued): what issuing the period on ``on`` would produce;
+- **void** (asked for by its number): a statement voided in error (SPEC §11),
+  as it was issued, with its void.
 
 Every path checks the period against the contract's cycle first.
 """
@@ -28,7 +30,7 @@ from schemas.reports import Statement
 from store.eventstore import Store
 from store.view import View
 
-Kind = Literal["issued", "live", "draft"]
+Kind = Literal["issued", "live", "draft", "void"]
 
 
 class ReportError(Exception):
@@ -46,6 +48,8 @@ class StatementView:
     final: bool
     position: int | None  # the log position of the issue event
     settlement: ev.SettlementIssued | None  # the issue event
+    void: ev.StatementVoided | None = None  # for a void statement
+    replaces: str | None = None  # the void statement of the same period issued before it
 
     @property
     def activity_period(self) -> str | None:
@@ -60,15 +64,29 @@ def contract_state(view: View, contract_id: str) -> ContractState:
 
 
 def statement_view(store: Store, contract_id: str, period: str, *, live: bool,
-                   on: dt.date | None, as_of: str | None) -> StatementView:
+                   on: dt.date | None, as_of: str | None, number: str | None = None
+                   ) -> StatementView:
     """The statement of ``period`` as the module docstring says; ``on=None`` asks for an
-    issued statement only (``ReportError`` when the period is not issued)."""
+    issued statement only (``ReportError`` when the period is not issued); ``number``
+    asks for the statement of that number, in force or void."""
     view = View(store, as_of=as_of)
     state = contract_state(view, contract_id)
     try:
         check_period(period, state.cycle)
     except PeriodError as exc:
         raise ReportError(f"{exc} (contract {contract_id})") from None
+    voids = [v for v in state.voided if v.void.period == period]
+    if number is not None:
+        for v in voids:
+            if v.void.statement_no == number:
+                event = v.issued.event
+                before = View(store, as_of=as_of, before=v.issued.position)
+                return StatementView("void", event.statement, event.statement,
+                                     contract_state(before, contract_id), before, event.issued_on,
+                                     event.final, v.issued.position, event, v.void)
+        issued_no = state.issued.get(period)
+        if issued_no is None or issued_no.event.statement.statement_no != number:
+            raise ReportError(f"no statement {number} of {period} on contract {contract_id}")
     issued = state.issued.get(period)
     if issued is None:
         if on is None:
@@ -78,9 +96,11 @@ def statement_view(store: Store, contract_id: str, period: str, *, live: bool,
     event = issued.event
     before = View(store, as_of=as_of, before=issued.position)
     earlier = contract_state(before, contract_id)
+    replaces = voids[-1].void.statement_no if voids else None
     if not live:
         return StatementView("issued", event.statement, event.statement, earlier, before,
-                             event.issued_on, event.final, issued.position, event)
+                             event.issued_on, event.final, issued.position, event,
+                             replaces=replaces)
     d = draft(earlier, view.loader(contract_id), period, event.issued_on)
     return StatementView("live", _as_draft(d), event.statement, earlier, view, event.issued_on,
                          d.final, issued.position, event)

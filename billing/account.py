@@ -26,18 +26,47 @@ def allocation_fee(state: ContractState, allocation: Allocation) -> Fraction:
     return fee
 
 
+def unbilled_late(state: ContractState) -> list[Allocation]:
+    """Late payment allocations no statement in force has named yet."""
+    named = {a.key for billed in state.late_billed.values() for a in billed.allocations}
+    return [a for a in state.book.late_allocations() if a.key not in named]
+
+
+def late_fees_billed(state: ContractState) -> Fraction:
+    """The exact late fees the statements in force billed."""
+    total = ZERO
+    for billed in state.late_billed.values():
+        if billed.exact is not None:
+            total += billed.exact
+        else:  # recorded before statements kept the exact amount: no void came before it
+            total += sum((allocation_fee(state, a) for a in billed.allocations), ZERO)
+    return total
+
+
+def late_fee_owed(state: ContractState) -> Fraction:
+    """The exact late fees of every late allocation as computed now, minus what the
+    statements in force billed (SPEC §11; without voids: the unbilled allocations' fees)."""
+    now = sum((allocation_fee(state, a) for a in state.book.late_allocations()), ZERO)
+    return now - late_fees_billed(state)
+
+
 def late_fee(state: ContractState) -> list[Calc]:
-    """``late_fee``: Σ over payment allocations made after their statement's due date and
-    not yet billed, of ``allocation_fee``, in one line (none when there are none)."""
-    late = state.book.unbilled_late()
-    if not late:
+    """``late_fee``, one line: all late fees as computed now minus those billed by the
+    statements in force (SPEC §10, §11). Its refs name the late allocations no
+    statement named before; after a voided payment the line may be negative."""
+    late = unbilled_late(state)
+    amount = late_fee_owed(state)
+    if not late and amount == 0:
         return []
-    amount = sum((allocation_fee(state, a) for a in late), ZERO)
     refs = [{"payment_id": a.source_id, "statement_no": a.statement_no,
              "amount_fen": a.amount_fen, "days_late": a.days_late} for a in late]
-    return [Calc("late_fee", amount, len(late), set(), {"allocations": refs},
-                 f"late fee on {len(late)} late payment allocation(s)",
-                 [a.command_id for a in late])]
+    description = (f"late fee on {len(late)} late payment allocation(s)" if late
+                   else "late fees recomputed after a voided payment")
+    billed_from = {a.source_id for billed in state.late_billed.values() for a in billed.allocations}
+    voids = [state.voided_payments[p].command_id for p in sorted(billed_from)
+             if p in state.voided_payments]  # voids that took back fees billed before
+    return [Calc("late_fee", amount, len(late), set(), {"allocations": refs}, description,
+                 [a.command_id for a in late] + voids)]
 
 
 def adjustment(state: ContractState) -> list[Calc]:

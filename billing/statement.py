@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from billing.account import adjustment, breach_penalty, late_fee
+from billing.account import adjustment, breach_penalty, late_fee, unbilled_late
 from billing.activity import activity_lines
 from billing.calc import Calc
 from billing.correction import correction
@@ -39,6 +39,7 @@ class Draft:
     billed_adjustments: list[str] = field(default_factory=list)
     billed_breaches: list[str] = field(default_factory=list)
     billed_late_allocations: list[int] = field(default_factory=list)
+    late_fee_exact: str | None = None
     checked: list[str] = field(default_factory=list)
     versions: dict[str, dict[str, int]] = field(default_factory=dict)
 
@@ -68,8 +69,12 @@ def draft(state: ContractState, months: MonthLoader, period: str, issued_on: dt.
             calcs.append(fixed_fee(state, activity_period))
         calcs += activity_lines(state, months, activity_period, issued_on)
     draft_ = Draft(_placeholder(), False, calcs)
-    calcs += late_fee(state)
-    draft_.billed_late_allocations = [a.seq for a in state.book.unbilled_late()]
+    fees = late_fee(state)
+    calcs += fees
+    draft_.billed_late_allocations = [a.seq for a in unbilled_late(state)]
+    if fees:
+        owed = fees[0].amount
+        draft_.late_fee_exact = f"{owed.numerator}/{owed.denominator}"
     calcs += adjustment(state)
     draft_.billed_adjustments = list(state.unbilled_adjustments)
     calcs += breach_penalty(state)
@@ -119,7 +124,7 @@ def _assemble(state: ContractState, period: str, issued_on: dt.date, calcs: list
     return Statement(
         contract_id=state.contract_id,
         period=period,
-        statement_no=f"{state.contract_id}-{period}",
+        statement_no=state.statement_no(period),
         status="issued",
         issued_on=issued_on,
         due_on=issued_on + dt.timedelta(days=terms.payment_due_days),

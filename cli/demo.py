@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from typing import Any
 
 from cli.exits import EXIT_OK
 
+DEMO_TODAY = dt.date(2026, 12, 31)  # the demo's history is recorded as of this day
+
 
 def run_demo(store: Any, args: argparse.Namespace) -> int:
-    import datetime as dt
-
     import msgspec
 
     from app.commandlog import CommandLog
@@ -24,7 +25,9 @@ def run_demo(store: Any, args: argparse.Namespace) -> int:
     from store.readmodels import catch_up
 
     quiet = CommandLog(configure(default_level="warning"))  # the demo prints a summary instead
-    results = list(Intake(store, quiet).submit(line.encode() for line in demo_lines()))
+    # The sample's history runs to December 2026: it is recorded as of the 31st.
+    intake = Intake(store, quiet, today=DEMO_TODAY)
+    results = list(intake.submit(line.encode() for line in demo_lines()))
     catch_up(store)
     accepted = sum(r.status == "accepted" for r in results)
     rejected = [r for r in results if r.status == "rejected"]
@@ -33,7 +36,7 @@ def run_demo(store: Any, args: argparse.Namespace) -> int:
           file=sys.stderr)
     rows = statements(store, None, None)
     render.table(rows, "Issued statements")
-    records = breaches(store, None, None, dt.date(2026, 12, 31), None)
+    records = breaches(store, None, None, DEMO_TODAY, None)
     render.table([msgspec.structs.asdict(r) for r in records], "Breach records on 2026-12-31",
                  skip=("evidence", "detail"))
     write_demo_documents(store)  # one HTML and one PDF statement, paths on stderr

@@ -32,7 +32,12 @@ A hosting provider in Hangzhou runs customer service for four shops from
     (``slow_response``); November's statement left unpaid (an open
     ``late_payment`` on 2026-12-31).
 
-Exactly one command is rejected on purpose: see ``_payments_yiyi``.
+Mistakes and their remedies (SPEC §11), on ``SHUXIANG-DY-01`` in December: November's
+statement voided and issued again (``-R1``) with a late adjustment; October's transfer
+keyed a second time and refused (``reference_reused``); a payment keyed on the wrong
+contract and voided.
+
+Two commands are rejected on purpose: see ``_payments_yiyi`` and ``_remedies_shuxiang``.
 
 The log is deterministic: the only variation (sales, response times) comes
 from ``random.Random`` with a fixed seed, and no command reads today's date.
@@ -529,6 +534,28 @@ def _shuxiang(log: _Log, rng: random.Random) -> None:
             refers_to={"period": "2026-11", "line": "special_day"})
     # November's statement is left unpaid: an open late_payment on 2026-12-31.
     _issue(log, SHUXIANG, "2026-11", "2026-12-02")
+    _remedies_shuxiang(log)
+
+
+def _remedies_shuxiang(log: _Log) -> None:
+    """Mistakes and their remedies (SPEC §11), one of each."""
+    # A compensation agreed on 12-03 was missing from November's statement: finance voids
+    # it and issues it again (numbered -R1), with the new adjustment on it.
+    log.add("2026-12-03", "void_statement", contract_id=SHUXIANG, period="2026-11",
+            on="2026-12-03", reason="漏记双11直播间加班补偿，作废重开")
+    log.add("2026-12-03", "post_adjustment", contract_id=SHUXIANG, adjustment_id="SX-ADJ-02",
+            amount_fen=-20000, reason="双11直播间延时加班补偿（12-03确认）",
+            refers_to={"period": "2026-11", "line": "special_day"})
+    _issue(log, SHUXIANG, "2026-11", "2026-12-04")
+    # October's transfer keyed a second time under a new payment id: refused (the bank
+    # reference is already on record), so the receivable does not drop twice.
+    _pay(log, SHUXIANG, "SX-PAY-10-B", TOTAL_FEN[SHUXIANG, "2026-10"], "2026-11-09",
+         "ABC-CD-20261109-2251")
+    # A transfer from another shop keyed on this contract by mistake, then voided:
+    # November stays unpaid (its late_payment record is open on 2026-12-31).
+    _pay(log, SHUXIANG, "SX-PAY-1208", 1500000, "2026-12-08", "ABC-CD-20261208-0917")
+    log.add("2026-12-09", "void_payment", contract_id=SHUXIANG, payment_id="SX-PAY-1208",
+            on="2026-12-09", reason="该笔款项为锦绣家纺旗舰店的付款，误记到本合同")
 
 
 def demo_lines() -> list[str]:

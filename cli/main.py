@@ -13,6 +13,7 @@ import os
 import sys
 
 from app.statements import ReportError
+from app.today import TodayError
 from cli import admin, reports, submit
 from cli.args import Subcommands, UsageError
 from cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
@@ -44,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `ledger ... | head`: the reader has all it wanted
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (stdout stays open to exit)
         return EXIT_OK
+    except TodayError as exc:
+        print(f"ledger: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except (ReportError, UsageError) as exc:
         print(f"ledger: {exc}", file=sys.stderr)
         return EXIT_FAILED if isinstance(exc, ReportError) else EXIT_USAGE

@@ -24,6 +24,8 @@ def register(cmds: Subcommands) -> None:
     sp.add_argument("--format", choices=["html", "pdf", "json", "table"], default=None,
                     help="html/pdf: a printable document (default: table, or json with --json)")
     sp.add_argument("--output", help="html/pdf file to write (default: statement-<no>.<ext>)")
+    sp.add_argument("--number", help="the statement of this number, in force or void "
+                                     "(e.g. C1-2026-11 after it was voided and issued again)")
     sp = cmds.add("statements", "issued statements, one row each", cmd_statements, as_of=True)
     sp.add_argument("contract", nargs="?")
     sp = cmds.add("breaches", "contract-breach records", cmd_breaches, as_of=True)
@@ -56,9 +58,10 @@ def cmd_statement(store: Any, args: argparse.Namespace) -> int:
         from app.documents import write_statement
 
         print(write_statement(store, args.contract, args.period, fmt, args.output, live=args.live,
-                              on=day_or_today(args.on), as_of=args.as_of))
+                              on=day_or_today(args.on), as_of=args.as_of, number=args.number))
         return EXIT_OK
-    data = statement(store, args.contract, args.period, args.live, day_or_today(args.on), args.as_of)
+    data = statement(store, args.contract, args.period, args.live, day_or_today(args.on), args.as_of,
+                     args.number)
     out(data) if fmt == "json" else render.statement(data)
     return EXIT_OK
 

@@ -7,13 +7,16 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from cli.args import Subcommands, UsageError
+from cli.args import Subcommands, UsageError, date_arg
 from cli.exits import EXIT_FAILED, EXIT_OK
 
 
 def register(cmds: Subcommands) -> None:
     sp = cmds.add("submit", "apply JSON Lines commands from FILE (- for stdin)", cmd_submit)
     sp.add_argument("file")
+    sp.add_argument("--today", type=date_arg, default=None,
+                    help="the recording date (default: $LEDGER_TODAY or today in $LEDGER_TZ); "
+                         "no fact may be dated after it: set it to replay history")
 
 
 def _lines(path: str) -> Iterator[bytes]:
@@ -41,7 +44,8 @@ def cmd_submit(store: Any, args: argparse.Namespace) -> int:
     rejected = False
     answers: list[str] = []  # written a batch at a time (results come a batch at a time)
     with progress("submit", lambda: count_lines(args.file)) as advance:
-        intake = Intake(store, CommandLog(configure()))  # inside: its lines print above the bar
+        # inside: its lines print above the bar
+        intake = Intake(store, CommandLog(configure()), today=args.today)
         for result in intake.submit(_lines(args.file)):
             rejected = rejected or result.status == "rejected"
             answers.append(result.json_line())

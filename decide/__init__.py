@@ -2,16 +2,19 @@
 
 ``decide_command(state, command, meta)`` checks a command against the state and
 returns the events to append, or raises a ``LedgerError`` (SPEC §3, §10).
-Families: ``contracts``, ``agents``, ``activity``, ``money``, ``disputes``;
-what they share is in ``common``.
+Families: ``contracts``, ``agents``, ``activity``, ``money``, ``disputes``,
+``remedies``; what they share is in ``common``. Before any of them, a fact
+dated after the day it is recorded is refused (``future_date``, SPEC §11).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from decide import activity, agents, contracts, disputes, money
+from decide import activity, agents, contracts, disputes, money, remedies
 from decide.common import Decider, Emitted, Meta, State
+from ledger import errors as E
 from schemas import commands as C
 
 DECIDERS: dict[type[C.Command], Decider] = {
@@ -38,12 +41,49 @@ DECIDERS: dict[type[C.Command], Decider] = {
     C.ResolveDispute: disputes.resolve_dispute,
     C.ReportBreach: disputes.report_breach,
     C.ResolveBreach: disputes.resolve_breach,
+    C.VoidPayment: remedies.void_payment,
+    C.VoidStatement: remedies.void_statement,
+}
+
+# The dates of a fact, which cannot be later than the day it is recorded (SPEC §11).
+# Dates that plan ahead (service_start, trial_end, term_end, effective_from,
+# last_day, agent_live.from, end_trial.on) may be.
+FACT_DATES: dict[type[C.Command], tuple[str, ...]] = {
+    C.SignContract: ("signed_on",),
+    C.RecordDeposit: ("received_on",),
+    C.RefundDeposit: ("paid_on",),
+    C.TrainAgent: ("completed_on",),
+    C.AssessAgent: ("on",),
+    C.RecordShift: ("date",),
+    C.RetractShift: ("date",),
+    C.RecordSales: ("date",),
+    C.RecordServiceMetrics: ("date",),
+    C.RecordQaInspection: ("date",),
+    C.OpenDispute: ("opened_on",),
+    C.ResolveDispute: ("resolved_on",),
+    C.ReportBreach: ("on",),
+    C.IssueSettlement: ("issued_on",),
+    C.RecordPayment: ("received_on",),
+    C.RefundCredit: ("paid_on",),
+    C.ResolveBreach: ("on",),
+    C.VoidPayment: ("on",),
+    C.VoidStatement: ("on",),
 }
 
 
 def decide_command(state: State, command: Any, meta: Meta) -> Emitted:
     """The events ``command`` produces on ``state``; raises ``LedgerError`` when a rule is broken."""
+    check_not_future(command, state.today)
     return DECIDERS[type(command)](state, command, meta)
 
 
-__all__ = ["DECIDERS", "Emitted", "Meta", "State", "decide_command"]
+def check_not_future(command: Any, today: dt.date) -> None:
+    for name in FACT_DATES.get(type(command), ()):
+        day = getattr(command, name)
+        if day > today:
+            raise E.FutureDateError(
+                f"{name} {day} is after today ({today}): a fact cannot be recorded before it "
+                "happens (replaying history? ledger submit --today YYYY-MM-DD)", name)
+
+
+__all__ = ["DECIDERS", "FACT_DATES", "Emitted", "Meta", "State", "decide_command"]

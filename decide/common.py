@@ -27,6 +27,10 @@ Decider = Callable[[Any, Any, Meta], Emitted]
 class State(Protocol):
     """What the rules read: the store's workspace in intake, plain folds in the unit tests."""
 
+    @property
+    def today(self) -> dt.date:
+        """The recording date: no fact may be dated after it (SPEC §11)."""
+
     def contract(self, contract_id: str) -> ContractState | None: ...
 
     def month(self, contract_id: str, month: str) -> Month: ...

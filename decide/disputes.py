@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from decide.common import Emitted, Meta, State, contract_of, on_contract
 from ledger import errors as E
 from ledger.activity import MonthActivity
@@ -46,6 +44,9 @@ def resolve_dispute(st: State, c: C.ResolveDispute, m: Meta) -> Emitted:
     out: Emitted = [on_contract(owner, ev.DisputeResolved(
         contract_id=owner, dispute_id=c.dispute_id, resolved_on=c.resolved_on,
         outcome=c.outcome, note=c.note, adjustment_fen=c.adjustment_fen, **m))]
+    if c.outcome == "upheld" and c.adjustment_fen and f"dispute:{c.dispute_id}" in state.adjustments:
+        raise E.AdjustmentExistsError(
+            f"adjustment dispute:{c.dispute_id} exists already", "dispute_id")
     if c.outcome == "upheld" and c.adjustment_fen:
         refers = C.RefersTo(period=dispute.opened.period, line=dispute.opened.line)  # type: ignore[arg-type]
         out.append(on_contract(owner, ev.AdjustmentPosted(
@@ -71,7 +72,7 @@ def resolve_breach(st: State, c: C.ResolveBreach, m: Meta) -> Emitted:
         raise E.UnknownBreachError(f"breach {c.breach_id} is not known", "breach_id")
     def months(month: str) -> MonthActivity:
         return st.full_month(state.contract_id, month)
-    records = {r.breach_id: r for r in evaluate(state, months, c.on + dt.timedelta(days=1), rule)}
+    records = {r.breach_id: r for r in evaluate(state, months, c.on, rule)}
     record = records.get(c.breach_id)
     if record is None:
         raise E.UnknownBreachError(f"breach {c.breach_id} is not known", "breach_id")

@@ -31,6 +31,18 @@ def record_payment(st: State, c: C.RecordPayment, m: Meta) -> Emitted:
     state = contract_of(st, c.contract_id)
     if c.payment_id in state.payments:
         raise E.PaymentExistsError(f"payment {c.payment_id} exists already", "payment_id")
+    reference = c.reference.strip()
+    if reference:
+        for p in state.payments.values():
+            if p.reference.strip() == reference and state.payment_in_force(p.payment_id):
+                raise E.ReferenceReusedError(
+                    f"payment {p.payment_id} has reference {reference} already: the same transfer "
+                    "keyed twice?", "reference")
+        for d in state.deposits:
+            if d.reference.strip() == reference:
+                raise E.ReferenceReusedError(
+                    f"a deposit received on {d.received_on} has reference {reference} already",
+                    "reference")
     return [on_contract(c.contract_id, ev.PaymentReceived(
         contract_id=c.contract_id, payment_id=c.payment_id, amount_fen=c.amount_fen,
         received_on=c.received_on, reference=c.reference, **m))]
@@ -50,6 +62,9 @@ def refund_credit(st: State, c: C.RefundCredit, m: Meta) -> Emitted:
 
 def post_adjustment(st: State, c: C.PostAdjustment, m: Meta) -> Emitted:
     state = contract_of(st, c.contract_id)
+    if c.adjustment_id.startswith("dispute:"):
+        raise E.InvalidValueError("adjustment ids starting with dispute: are kept for upheld disputes",
+                                  "adjustment_id")
     if c.adjustment_id in state.adjustments:
         raise E.AdjustmentExistsError(f"adjustment {c.adjustment_id} exists already",
                                       "adjustment_id")
@@ -87,4 +102,5 @@ def issue_settlement(st: State, c: C.IssueSettlement, m: Meta) -> Emitted:
         contract_id=c.contract_id, period=c.period, issued_on=c.issued_on,
         statement=d.statement, final=d.final, billed_adjustments=d.billed_adjustments,
         billed_breaches=d.billed_breaches, billed_late_allocations=d.billed_late_allocations,
+        late_fee_exact=d.late_fee_exact,
         corrected=d.checked, versions=d.versions, **m))]

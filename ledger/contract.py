@@ -12,13 +12,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
-from ledger.account import AccountBook
+from ledger.account import AccountBook, Allocation
 from ledger.kept import KEEP_ALL, Inspections, Issued, Keeping
 from ledger.periods import bounds, month_of, months_of, next_period, period_of
 from ledger.terms import TermsTimeline
 from schemas import events as ev
+from schemas.reports import Statement
 from schemas.terms import FixedFee, Terms
 
 
@@ -45,6 +47,24 @@ class Agent:
 
 
 @dataclass
+class Voided:
+    """A void statement: as issued, and the void."""
+
+    issued: Issued
+    void: ev.StatementVoided
+
+
+@dataclass
+class LateBilled:
+    """What a statement billed as late fees: the allocations it named and, when it
+    recorded it, the exact amount (SPEC §11: a late-fee line bills all late fees as
+    computed now minus what earlier statements billed)."""
+
+    allocations: list[Allocation]
+    exact: Fraction | None
+
+
+@dataclass
 class Dispute:
     opened: ev.DisputeOpened
     resolved: ev.DisputeResolved | None = None
@@ -67,18 +87,19 @@ class ContractState:
         self.book = AccountBook()
         self.deposits: list[ev.DepositReceived] = []
         self.payments: dict[str, ev.PaymentReceived] = {}
+        self.voided_payments: dict[str, ev.PaymentVoided] = {}
         self.refunds: dict[str, ev.CreditRefunded] = {}
         self.inspections: Inspections = keeping.inspections()
         self.qa_versions: dict[str, int] = {}  # month -> state version of its latest inspection
         self.event_version = 1  # the stream version of the event being folded
         self.adjustments: dict[str, ev.AdjustmentPosted] = {}
-        self.unbilled_adjustments: list[str] = []
         self.reported: dict[str, ev.BreachReported] = {}
-        self.unbilled_breaches: list[str] = []
         self.breach_resolutions: dict[str, ev.BreachResolved] = {}
         self.disputes: dict[str, Dispute] = {}
-        self.issued: dict[str, Issued] = {}
-        self.order: list[str] = []  # issued periods in order
+        self.issued: dict[str, Issued] = {}  # period -> its statement in force (not void)
+        self.order: list[str] = []  # periods with a statement in force, in issue order
+        self.voided: list[Voided] = []  # void statements, in order of their voids
+        self.late_billed: dict[str, LateBilled] = {}  # period -> the late fees its statement billed
         self.billed: dict[tuple[str, str], int] = defaultdict(int)  # (period, code) -> fen
         self.amendment_log: list[ev.TermsAmended] = []
         # Contract facts that can change an earlier period's activity lines:
@@ -187,6 +208,30 @@ class ContractState:
         return any(v > version and lo <= last and (hi is None or hi >= first)
                    for v, lo, hi in self.changes)
 
+    @property
+    def unbilled_adjustments(self) -> list[str]:
+        """Adjustments no statement in force has billed, in the order they were posted."""
+        billed = {a for i in self.issued.values() for a in i.billed_adjustments}
+        return [a for a in self.adjustments if a not in billed]
+
+    @property
+    def unbilled_breaches(self) -> list[str]:
+        """Reported breaches no statement in force has billed, in the order reported."""
+        billed = {b for i in self.issued.values() for b in i.billed_breaches}
+        return [b for b in self.reported if b not in billed]
+
+    def voids_of(self, period: str) -> int:
+        """How many statements of ``period`` were voided (the next issue is ``-R<n+1>``)."""
+        return sum(v.issued.period == period for v in self.voided)
+
+    def statement_no(self, period: str) -> str:
+        """The number the next statement of ``period`` gets (SPEC §11)."""
+        voids = self.voids_of(period)
+        return f"{self.contract_id}-{period}" + (f"-R{voids}" if voids else "")
+
+    def payment_in_force(self, payment_id: str) -> bool:
+        return payment_id in self.payments and payment_id not in self.voided_payments
+
     def deposit_received_by(self, day: dt.date) -> int:
         return sum(d.amount_fen for d in self.deposits if d.received_on <= day)
 
@@ -264,8 +309,7 @@ def _inspected(s: ContractState, e: ev.QaInspected, _: int) -> None:
 
 
 def _adjusted(s: ContractState, e: ev.AdjustmentPosted, _: int) -> None:
-    s.adjustments[e.adjustment_id] = e
-    s.unbilled_adjustments.append(e.adjustment_id)
+    s.adjustments.setdefault(e.adjustment_id, e)
 
 
 def _dispute_opened(s: ContractState, e: ev.DisputeOpened, _: int) -> None:
@@ -278,7 +322,6 @@ def _dispute_resolved(s: ContractState, e: ev.DisputeResolved, _: int) -> None:
 
 def _reported(s: ContractState, e: ev.BreachReported, _: int) -> None:
     s.reported[e.breach_id] = e
-    s.unbilled_breaches.append(e.breach_id)
 
 
 def _breach_resolved(s: ContractState, e: ev.BreachResolved, _: int) -> None:
@@ -290,6 +333,11 @@ def _paid(s: ContractState, e: ev.PaymentReceived, _: int) -> None:
     s.book.pay(e.payment_id, e.amount_fen, e.received_on, e.command_id)
 
 
+def _payment_voided(s: ContractState, e: ev.PaymentVoided, _: int) -> None:
+    s.voided_payments[e.payment_id] = e
+    s.book.void_payment(e.payment_id)
+
+
 def _credit_refunded(s: ContractState, e: ev.CreditRefunded, _: int) -> None:
     s.refunds[e.refund_id] = e
     s.book.refund_credit(e.amount_fen)
@@ -299,21 +347,36 @@ def _issued(s: ContractState, e: ev.SettlementIssued, position: int) -> None:
     st = e.statement
     s.issued[e.period] = s.keeping.issued(e, position, s.event_version)
     s.order.append(e.period)
-    for line in st.lines:
-        if line.code == "correction":
-            s.billed[(line.refs["period"], line.refs["line"])] += line.amount_fen
-        elif "period" in line.refs:
-            s.billed[(line.refs["period"], line.code)] += line.amount_fen
-    billed_adj = set(e.billed_adjustments)
-    s.unbilled_adjustments = [a for a in s.unbilled_adjustments if a not in billed_adj]
-    billed_br = set(e.billed_breaches)
-    s.unbilled_breaches = [b for b in s.unbilled_breaches if b not in billed_br]
-    s.book.mark_late_fees_billed(e.billed_late_allocations)
+    _count_billed(s, st, +1)
+    billed_keys = {s.book.allocations[seq].key for seq in e.billed_late_allocations}
+    billed = [a for a in s.book.late_allocations() if a.key in billed_keys]
+    exact = Fraction(e.late_fee_exact) if e.late_fee_exact is not None else None
+    s.late_billed[e.period] = LateBilled(billed, exact)
     for q, months in e.versions.items():
         s.checked_versions[q] = months
         s.checked_at[q] = (s.version, e.issued_on)
     s.book.issue(st.statement_no, e.period, e.issued_on, st.due_on, st.total_fen,
                  st.account.deposit_applied_fen, st.account.closing_fen, e.command_id)
+
+
+def _count_billed(s: ContractState, st: Statement, sign: int) -> None:
+    for line in st.lines:
+        if line.code == "correction":
+            s.billed[(line.refs["period"], line.refs["line"])] += sign * line.amount_fen
+        elif "period" in line.refs:
+            s.billed[(line.refs["period"], line.code)] += sign * line.amount_fen
+
+
+def _statement_voided(s: ContractState, e: ev.StatementVoided, _: int) -> None:
+    issued = s.issued.pop(e.period)
+    s.order.remove(e.period)
+    s.voided.append(Voided(issued, e))
+    s.late_billed.pop(e.period, None)
+    st = issued.event.statement
+    _count_billed(s, st, -1)
+    s.checked_versions.clear()  # the re-issue recomputes every earlier period
+    s.checked_at.clear()
+    s.book.void_statement(st.statement_no, st.account.opening_fen, st.account.payments_fen)
 
 
 _HANDLERS = {
@@ -333,6 +396,8 @@ _HANDLERS = {
     ev.BreachReported: _reported,
     ev.BreachResolved: _breach_resolved,
     ev.PaymentReceived: _paid,
+    ev.PaymentVoided: _payment_voided,
+    ev.StatementVoided: _statement_voided,
     ev.CreditRefunded: _credit_refunded,
     ev.SettlementIssued: _issued,
 }

@@ -154,3 +154,37 @@ class PeriodOutOfOrderError(LedgerError):
 
 class PeriodNotEndedError(LedgerError):
     code = "period_not_ended"
+
+
+# -- mistakes and their remedies (SPEC §11) ------------------------------------
+
+class FutureDateError(LedgerError):
+    code = "future_date"
+
+
+class ReferenceReusedError(LedgerError):
+    code = "reference_reused"
+
+
+class UnknownPaymentError(LedgerError):
+    code = "unknown_payment"
+
+
+class PaymentVoidError(LedgerError):
+    code = "payment_void"
+
+
+class UnknownStatementError(LedgerError):
+    code = "unknown_statement"
+
+
+class NotLatestStatementError(LedgerError):
+    code = "not_latest_statement"
+
+
+class StatementSettledError(LedgerError):
+    code = "statement_settled"
+
+
+class DisputeOpenError(LedgerError):
+    code = "dispute_open"

@@ -42,6 +42,8 @@ class Issued(Protocol):
     command_id: str
     position: int  # the settlement event's log position
     version: int  # its version in the contract stream
+    billed_adjustments: list[str]
+    billed_breaches: list[str]
 
     @property
     def event(self) -> ev.SettlementIssued:
@@ -77,7 +79,8 @@ class KeptInspections:
 class KeptIssued:
     """An issued statement with its settlement event."""
 
-    __slots__ = ("command_id", "event", "final", "issued_on", "period", "position", "version")
+    __slots__ = ("billed_adjustments", "billed_breaches", "command_id", "event", "final",
+                 "issued_on", "period", "position", "version")
 
     def __init__(self, event: ev.SettlementIssued, position: int, version: int) -> None:
         self.event = event
@@ -87,6 +90,8 @@ class KeptIssued:
         self.command_id = event.command_id
         self.position = position
         self.version = version
+        self.billed_adjustments = event.billed_adjustments
+        self.billed_breaches = event.billed_breaches
 
 
 class KeepAll:

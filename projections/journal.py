@@ -1,7 +1,8 @@
 """The double-entry journal (SPEC §7), derived from contract events.
 
 Invariant: the postings of every transaction sum to zero, so the trial
-balance is zero at any date. Signs follow beancount: debits positive.
+balance is zero at any date. Signs follow beancount: debits positive. A void
+(SPEC §11) posts the reversal of what it takes back, dated the void's ``on``.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def line_account(code: str, refs: dict[str, object]) -> str:
 def transactions(records: Iterable[tuple[int, ev.Event]]) -> list[Transaction]:
     """Journal transactions of one contract's stream: (log position, event) in log order."""
     out: list[Transaction] = []
+    posted: dict[tuple[str, str], list[tuple[str, int]]] = {}  # what a void takes back
     for position, e in records:
         cid = e.contract_id
         receivable = f"Assets:Receivable:{safe(cid)}"
@@ -60,14 +62,20 @@ def transactions(records: Iterable[tuple[int, ev.Event]]) -> list[Transaction]:
                 account = line_account(line.code, line.refs)
                 postings[account] = postings.get(account, 0) - line.amount_fen
             postings["Liabilities:VAT"] = postings.get("Liabilities:VAT", 0) - st.tax_fen
-            txn(e.issued_on, f"statement {st.statement_no}", (receivable, st.total_fen),
-                *sorted(postings.items()))
+            posted[("statement", e.period)] = [(receivable, st.total_fen), *sorted(postings.items())]
+            txn(e.issued_on, f"statement {st.statement_no}", *posted[("statement", e.period)])
             applied = st.account.deposit_applied_fen
             txn(e.issued_on, f"deposit applied to {st.statement_no}", (deposits, applied),
                 (receivable, -applied))
         elif isinstance(e, ev.PaymentReceived):
-            txn(e.received_on, f"payment {e.payment_id} ({e.reference})",
-                ("Assets:Bank", e.amount_fen), (receivable, -e.amount_fen))
+            posted[("payment", e.payment_id)] = [("Assets:Bank", e.amount_fen), (receivable, -e.amount_fen)]
+            txn(e.received_on, f"payment {e.payment_id} ({e.reference})", *posted[("payment", e.payment_id)])
+        elif isinstance(e, ev.PaymentVoided):
+            txn(e.on, f"payment {e.payment_id} void: {e.reason}",
+                *((a, -n) for a, n in posted.pop(("payment", e.payment_id), [])))
+        elif isinstance(e, ev.StatementVoided):
+            txn(e.on, f"statement {e.statement_no} void: {e.reason}",
+                *((a, -n) for a, n in posted.pop(("statement", e.period), [])))
         elif isinstance(e, ev.DepositReceived):
             txn(e.received_on, f"deposit received ({e.reference})",
                 ("Assets:Bank", e.amount_fen), (deposits, -e.amount_fen))

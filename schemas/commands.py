@@ -219,12 +219,31 @@ class ResolveBreach(Command, tag="resolve_breach", frozen=True):
     note: Text
 
 
+class VoidPayment(Command, tag="void_payment", frozen=True):
+    """Take back a payment keyed in error (SPEC §11)."""
+
+    contract_id: Id
+    payment_id: Id
+    on: dt.date
+    reason: Name
+
+
+class VoidStatement(Command, tag="void_statement", frozen=True):
+    """Take back a statement issued in error; its period can be issued again (SPEC §11)."""
+
+    contract_id: Id
+    period: Period
+    on: dt.date
+    reason: Name
+
+
 AnyCommand = (
     SignContract | AmendTerms | EndTrial | TerminateContract | RecordDeposit | RefundDeposit
     | TrainAgent | AssessAgent | AgentLive | OffboardAgent | RecordShift | RetractShift
     | RecordSales | RecordServiceMetrics | RecordQaInspection | PostAdjustment | OpenDispute
     | ResolveDispute | ReportBreach | IssueSettlement | RecordPayment | RefundCredit
     | ResolveBreach
+    | VoidPayment | VoidStatement
 )
 
 COMMAND_TYPES: tuple[str, ...] = tuple(

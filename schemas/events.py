@@ -196,6 +196,25 @@ class SettlementIssued(Event, frozen=True):
     billed_late_allocations: list[int] = field(default_factory=list)
     corrected: list[str] | None = None  # earlier periods recomputed for corrections
     versions: dict[str, dict[str, int]] = field(default_factory=dict)  # period -> month -> version
+    late_fee_exact: str | None = None  # the exact late fees it billed ("n/d"), SPEC §11
+
+
+class PaymentVoided(Event, frozen=True):
+    """A payment keyed in error: counts as never received from here on (SPEC §11)."""
+
+    payment_id: str
+    on: dt.date
+    reason: str
+
+
+class StatementVoided(Event, frozen=True):
+    """A statement issued in error: counts for nothing from here on; its period can be
+    issued again (SPEC §11)."""
+
+    period: str
+    statement_no: str
+    on: dt.date
+    reason: str
 
 
 EVENT_TYPES: tuple[type[Event], ...] = (
@@ -204,6 +223,7 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     ShiftRecorded, ShiftRetracted, SalesRecorded, ServiceMetricsRecorded, QaInspected,
     AdjustmentPosted, DisputeOpened, DisputeResolved, DisputeRegistered, BreachReported,
     BreachResolved, PaymentReceived, CreditRefunded, SettlementIssued,
+    PaymentVoided, StatementVoided,
 )
 
 TOPICS: dict[str, type[Event]] = {cls.__name__: cls for cls in EVENT_TYPES}

@@ -89,8 +89,8 @@ class LeanInspections:
 class LazyIssued:
     """An issued statement whose settlement event is fetched again when asked for."""
 
-    __slots__ = ("_event", "_fetch", "command_id", "final", "issued_on", "period", "position",
-                 "version")
+    __slots__ = ("_event", "_fetch", "billed_adjustments", "billed_breaches", "command_id", "final",
+                 "issued_on", "period", "position", "version")
 
     def __init__(self, event: ev.SettlementIssued, position: int, version: int,
                  fetch: EventFetch) -> None:
@@ -100,6 +100,8 @@ class LazyIssued:
         self.command_id = event.command_id
         self.position = position
         self.version = version
+        self.billed_adjustments = event.billed_adjustments
+        self.billed_breaches = event.billed_breaches
         self._fetch = fetch
         self._event: ev.SettlementIssued | None = None
 

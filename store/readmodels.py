@@ -1,9 +1,12 @@
 """Read models kept in tables, caught up after every submit, rebuildable.
 
-Tables: ``rm_statements`` (issued statements), ``rm_balances``,
-``rm_journal`` and ``rm_tracking`` (the log position each is caught up to),
-plus the audit chain. Catching up finds the contracts whose streams moved after the tracking
-position and refolds only those; all writes and the new position go in one transaction.
+Tables: ``rm_statements`` (every issued statement, in force or void),
+``rm_balances``, ``rm_journal`` and ``rm_tracking`` (the log position they are
+caught up to, and the tables' layout version: a store whose read models have
+an older layout gets them dropped and built again, as they are derived).
+Catching up finds the contracts whose streams moved after the tracking
+position and refolds only those; all writes and the new position go in one
+transaction.
 ``rebuild`` empties the read models, catches up from the start, and checks
 that every issued statement recomputes byte-identically from the events.
 """
@@ -25,14 +28,16 @@ from store.view import View, as_issued
 
 TABLES = {
     "rm_tracking": "name TEXT PRIMARY KEY, position BIGINT NOT NULL",
-    "rm_statements": "contract_id TEXT, period TEXT, statement_no TEXT, issued_on TEXT, "
-                     "total_fen BIGINT, body TEXT, PRIMARY KEY (contract_id, period)",
+    "rm_statements": "contract_id TEXT, statement_no TEXT, period TEXT, status TEXT, "
+                     "issued_on TEXT, voided_on TEXT, void_reason TEXT, body TEXT, "
+                     "PRIMARY KEY (contract_id, statement_no)",
     "rm_balances": "contract_id TEXT PRIMARY KEY, receivable_fen BIGINT, credit_fen BIGINT, "
                    "deposit_held_fen BIGINT",
     "rm_journal": "contract_id TEXT, seq INTEGER, position BIGINT, body TEXT, "
                   "PRIMARY KEY (contract_id, seq)",
 }
 NAME = "readmodels"
+LAYOUT = 2  # 2: void statements (SPEC §11) beside those in force
 _ENC = msgspec.json.Encoder(enc_hook=str)  # the same bytes the CLI prints
 
 
@@ -42,6 +47,13 @@ def ensure(store: Store) -> None:
     with store.schema_lock(), store.cursor(commit=True) as c:
         for table, columns in TABLES.items():
             c.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
+        c.execute("SELECT position FROM rm_tracking WHERE name = 'layout'")
+        rows = c.fetchall()
+        if not rows or int(rows[0][0]) < LAYOUT:
+            for table, columns in TABLES.items():
+                c.execute(f"DROP TABLE {table}")
+                c.execute(f"CREATE TABLE {table} ({columns})")
+            c.execute("INSERT INTO rm_tracking VALUES ('layout', ?)", (LAYOUT,))
     store._readmodels_ready = True  # type: ignore[attr-defined]
 
 
@@ -55,19 +67,22 @@ def current(store: Store) -> None:
 
 def issued_statement(store: Store, contract_id: str, period: str) -> str | None:
     current(store)
-    rows = store.query("SELECT body FROM rm_statements WHERE contract_id = ? AND period = ?",
-                       (contract_id, period))
+    rows = store.query("SELECT body FROM rm_statements WHERE contract_id = ? AND period = ? "
+                       "AND status = 'issued'", (contract_id, period))
     return str(rows[0][0]) if rows else None
 
 
-def statement_rows(store: Store, contract_id: str | None) -> list[dict[str, Any]]:
+def statement_rows(store: Store, contract_id: str | None
+                   ) -> list[tuple[dict[str, Any], str | None, str | None]]:
+    """(statement as issued, voided_on, void_reason) of every issued statement, in force
+    or void, by contract and issue."""
     current(store)
-    sql = "SELECT body FROM rm_statements"
+    sql = "SELECT body, voided_on, void_reason FROM rm_statements"
     params: tuple[str, ...] = ()
     if contract_id:
         sql, params = sql + " WHERE contract_id = ?", (contract_id,)
-    rows = store.query(sql + " ORDER BY contract_id, issued_on, period", params)
-    return [msgspec.json.decode(r[0]) for r in rows]
+    rows = store.query(sql + " ORDER BY contract_id, issued_on, period, statement_no", params)
+    return [(msgspec.json.decode(r[0]), r[1], r[2]) for r in rows]
 
 
 def balance_rows(store: Store, contract_id: str | None) -> list[tuple[str, int, int, int]]:
@@ -122,10 +137,13 @@ def _write_contract(c: Any, view: View, cid: str) -> None:
         return
     for table in ("rm_statements", "rm_balances", "rm_journal"):
         c.execute(f"DELETE FROM {table} WHERE contract_id = ?", (cid,))
-    c.executemany("INSERT INTO rm_statements VALUES (?, ?, ?, ?, ?, ?)", [
-        (cid, p, i.event.statement.statement_no, i.event.issued_on.isoformat(),
-         i.event.statement.total_fen, _ENC.encode(i.event.statement).decode())
-        for p, i in state.issued.items()])
+    rows: list[tuple[str, str, str, str, str, str | None, str | None, str]] = [
+        (cid, i.event.statement.statement_no, p, "issued", i.issued_on.isoformat(), None, None,
+             _ENC.encode(i.event.statement).decode()) for p, i in state.issued.items()]
+    rows += [(cid, v.void.statement_no, v.void.period, "void", v.issued.issued_on.isoformat(),
+              v.void.on.isoformat(), v.void.reason, _ENC.encode(v.issued.event.statement).decode())
+             for v in state.voided]
+    c.executemany("INSERT INTO rm_statements VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
     book = state.book
     c.execute("INSERT INTO rm_balances VALUES (?, ?, ?, ?)",
               (cid, book.receivable, book.credit, book.deposit_held))
@@ -136,7 +154,7 @@ def _write_contract(c: Any, view: View, cid: str) -> None:
 
 def digests(store: Store) -> dict[str, str]:
     out = {}
-    for table, order in (("rm_statements", "contract_id, period"),
+    for table, order in (("rm_statements", "contract_id, statement_no"),
                          ("rm_balances", "contract_id"), ("rm_journal", "contract_id, seq")):
         h = hashlib.sha256()
         for row in store.query(f"SELECT * FROM {table} ORDER BY {order}"):
@@ -151,7 +169,9 @@ def rebuild(store: Store, advance: Callable[[int], None] | None = None) -> dict[
     ensure(store)
     with store.cursor(commit=True) as c:
         for table in TABLES:
-            c.execute(f"DELETE FROM {table}")
+            if table != "rm_tracking":
+                c.execute(f"DELETE FROM {table}")
+        c.execute("DELETE FROM rm_tracking WHERE name = ?", (NAME,))
     catch_up(store)
     differences = []
     checked = 0

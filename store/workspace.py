@@ -12,6 +12,7 @@ On a version conflict (another writer), the caller discards and retries.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -48,6 +49,7 @@ class Flight:
 class Workspace:
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.today = dt.date.max  # the recording date; intake sets it for every batch
         self.contracts: dict[str, ContractState | None] = {}
         self.months: OrderedDict[tuple[str, str], MonthShifts] = OrderedDict()
         self._unsaved: set[tuple[str, str]] = set()

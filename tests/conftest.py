@@ -23,6 +23,11 @@ import pytest
 PG_ADMIN = os.environ.get("LEDGER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 UNDER_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
+# The tests replay histories dated up to 2027: they are recorded as of this day (SPEC §11's
+# "today", which no fact may be dated after). Tests of future_date set their own.
+REPLAY_TODAY = "2030-12-31"
+os.environ["LEDGER_TODAY"] = REPLAY_TODAY
+
 
 def _pg_reachable() -> str | None:
     import psycopg

@@ -1,10 +1,11 @@
 """``ledger demo``: the sample loads, and it shows what it claims to show.
 
 Given an empty store, when ``ledger demo`` runs, then it exits 0 with exactly
-one (deliberate) rejection, and the store answers through the CLI with every
+two (deliberate) rejections, and the store answers through the CLI with every
 statement line code, breach records of both parties under every rule, one
 upheld and one rejected dispute, and a prepaid final statement that credits
-the unused fee and applies the deposit.
+the unused fee and applies the deposit; and one of each remedy of SPEC §11: a
+transfer keyed twice and refused, a payment voided, a statement voided and re-issued.
 """
 
 from __future__ import annotations
@@ -39,18 +40,20 @@ def test_demo_lines_are_deterministic_with_readable_unique_ids() -> None:
     assert isinstance(first["amount_fen"], float) and isinstance(resend["amount_fen"], int)
 
 
-def test_exactly_one_command_is_rejected_and_its_resend_accepted(sqlite_ledger: Any) -> None:
+def test_two_commands_are_rejected_on_purpose(sqlite_ledger: Any) -> None:
     run = sqlite_ledger.submit(*demo_lines())
-    assert run.code == 1  # one rejection makes the batch exit 1
+    assert run.code == 1  # a rejection makes the batch exit 1
     results = run.lines()
     rejected = [r for r in results if r["status"] == "rejected"]
-    assert len(rejected) == 1, rejected
-    (bad,) = rejected
+    assert len(rejected) == 2, rejected
+    twice, bad = sorted(rejected, key=lambda r: r["error"]["code"] == "invalid_type")
+    # the same bank transfer keyed under a second payment id
+    assert (twice["error"]["code"], twice["error"]["field"]) == ("reference_reused", "reference")
     assert bad["error"]["code"] == "invalid_type"
     assert bad["error"]["field"] == "amount_fen"
     # The same id, sent again with integer fen, is accepted.
     assert [r["status"] for r in results if r["id"] == bad["id"]] == ["rejected", "accepted"]
-    assert all(r["status"] == "accepted" for r in results if r is not bad)
+    assert all(r["status"] == "accepted" for r in results if r is not bad and r is not twice)
 
 
 def test_demo_shows_every_line_code_breach_rule_and_dispute_outcome(sqlite_ledger: Any) -> None:
@@ -58,14 +61,19 @@ def test_demo_shows_every_line_code_breach_rule_and_dispute_outcome(sqlite_ledge
     assert run.code == 0, run.err[-2000:]
     summary = re.search(r"demo: (\d+) commands accepted, (\d+) rejected \(on purpose: ([^)]*)\)", run.err)
     assert summary is not None, run.err[-2000:]
-    assert (summary[2], summary[3]) == ("1", "invalid_type")
+    assert (summary[2], summary[3]) == ("2", "reference_reused, invalid_type")
     assert "Issued statements" in run.out and "Breach records on 2026-12-31" in run.out
 
     listed = sqlite_ledger.run("statements", "--json")
     assert listed.code == 0
+    rows = listed.json()
     statements = {(s["contract_id"], s["period"]): sqlite_ledger.statement(s["contract_id"], s["period"])
-                   for s in listed.json()}
+                  for s in rows if s["status"] == "issued"}
     assert len(statements) == 13
+    # November's statement of SHUXIANG-DY-01 voided and issued again as -R1
+    void = [(s["statement_no"], s["voided_on"]) for s in rows if s["status"] == "void"]
+    assert void == [("SHUXIANG-DY-01-2026-11", "2026-12-03")]
+    assert statements["SHUXIANG-DY-01", "2026-11"]["statement_no"] == "SHUXIANG-DY-01-2026-11-R1"
     codes = {line["code"] for s in statements.values() for line in s["lines"]}
     assert codes == LINE_CODES
 
@@ -103,6 +111,7 @@ def test_demo_shows_every_line_code_breach_rule_and_dispute_outcome(sqlite_ledge
         assert by_contract[contract]["receivable_fen"] == 0, by_contract[contract]
         assert by_contract[contract]["credit_fen"] == 0, by_contract[contract]
     assert by_contract["JIKE-JD-01"]["deposit_held_fen"] == 0
+    # the payment keyed on the wrong contract was voided: November is owed in full
     assert by_contract["SHUXIANG-DY-01"]["receivable_fen"] == statements[
         "SHUXIANG-DY-01", "2026-11"]["total_fen"]
 

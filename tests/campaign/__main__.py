@@ -32,6 +32,8 @@ from . import common as cm
 from .workload import Plan
 
 os.environ.setdefault("LEDGER_LOG_LEVEL", "warning")  # in-process intakes: no per-command log lines
+# The campaign replays histories dated up to 2027: recorded as of this day (SPEC §11).
+os.environ.setdefault("LEDGER_TODAY", "2030-12-31")
 
 PARTS = ("crash", "concurrent", "fuzz", "outage", "model")
 

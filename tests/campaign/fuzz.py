@@ -50,6 +50,9 @@ SPEC_CODES = frozenset((
     "dispute_not_open", "statement_not_issued", "breach_exists", "unknown_breach",
     "breach_not_open", "payment_exists", "refund_exists", "exceeds_deposit_held", "exceeds_credit",
     "period_already_issued", "period_out_of_order", "period_not_ended",
+    # SPEC §11: mistakes and their remedies
+    "future_date", "reference_reused", "unknown_payment", "payment_void", "unknown_statement",
+    "not_latest_statement", "statement_settled", "dispute_open",
 ))
 
 CONTRACTS = ["F1", "F2", "F3"]

@@ -20,7 +20,11 @@ model knows:
   final statement and after, closing);
 - the balance after every step: receivable = Σ totals - Σ payments - deposit
   applied + credit refunded; credit (money received and not allocated,
-  oldest statement first); deposit held.
+  oldest statement first); deposit held;
+- void payments (SPEC §11): a void payment counts as never received, so the
+  model allocates everything again without it; the next statement's payments
+  are net of it, and its late fee is all late fees as computed now less those
+  billed before (negative when a void took back fees already billed).
 """
 
 from __future__ import annotations
@@ -98,7 +102,11 @@ class Model:
     last_issued_on: dt.date | None = None
     billed: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
     owed: list[Owed] = field(default_factory=list)
-    late_unbilled: list[tuple[int, int]] = field(default_factory=list)  # (amount, days late)
+    late: list[tuple[int, int]] = field(default_factory=list)  # every late allocation: (amount, days)
+    late_billed: Fraction = Fraction(0)  # the exact late fees billed so far
+    money: list[tuple[Any, ...]] = field(default_factory=list)  # payments, refunds, statements in order
+    paid: dict[str, tuple[int, dt.date]] = field(default_factory=dict)  # payment id -> (amount, received)
+    voided: set[str] = field(default_factory=set)
     adjustments_unbilled: list[int] = field(default_factory=list)
     breaches_unbilled: list[int] = field(default_factory=list)
     totals: int = 0
@@ -137,18 +145,58 @@ class Model:
             item.outstanding -= take
             amount -= take
             if received_on is not None and received_on > item.due_on:
-                self.late_unbilled.append((take, (received_on - item.due_on).days))
+                self.late.append((take, (received_on - item.due_on).days))
         return amount
 
-    def pay(self, amount: int, received_on: dt.date) -> None:
+    def _apply(self, op: tuple[Any, ...]) -> None:
+        if op[0] == "pay":
+            self.credit += self._allocate(op[2], op[3])
+        elif op[0] == "refund":
+            self.credit -= op[1]
+        else:  # a statement: (due_on, total, deposit applied)
+            _, due_on, total, applied = op
+            self.owed.append(Owed("", due_on, max(total, 0)))
+            if total < 0:
+                self.credit += -total
+            if self.credit > 0:
+                self.credit = self._allocate(self.credit, None)
+            if applied:
+                self._allocate(applied, None)
+
+    def pay(self, payment_id: str, amount: int, received_on: dt.date) -> None:
         self.payments += amount
         self.payments_since += amount
-        self.credit += self._allocate(amount, received_on)
+        self.paid[payment_id] = (amount, received_on)
+        self.money.append(("pay", payment_id, amount, received_on))
+        self._apply(self.money[-1])
+
+    def void(self, payment_id: str) -> None:
+        """Never received: every allocation made again without it."""
+        amount, _ = self.paid[payment_id]
+        self.voided.add(payment_id)
+        self.money = [op for op in self.money if not (op[0] == "pay" and op[1] == payment_id)]
+        self.payments -= amount
+        self.payments_since -= amount
+        self.owed, self.credit, self.late = [], 0, []
+        for op in self.money:
+            self._apply(op)
+
+    def credit_without(self, payment_id: str) -> int:
+        """The credit had this payment never been received."""
+        saved = (self.owed, self.credit, self.late)
+        self.owed, self.credit, self.late = [], 0, []
+        for op in self.money:
+            if not (op[0] == "pay" and op[1] == payment_id):
+                self._apply(op)
+        credit = self.credit
+        self.owed, self.credit, self.late = saved
+        return credit
 
     def refund_credit(self, amount: int) -> None:
-        self.credit -= amount
         self.refunded_credit += amount
         self.payments_since -= amount
+        self.money.append(("refund", amount))
+        self._apply(self.money[-1])
 
     # -- the statement of a period -------------------------------------------
     def activity(self, period: str, before: dt.date) -> dict[str, int]:
@@ -176,8 +224,8 @@ class Model:
             for code, amount in self.activity(q, issued_on).items():
                 if amount != self.billed[(q, code)]:
                     lines.append(("correction", amount - self.billed[(q, code)], q))
-        if self.late_unbilled:
-            fee = sum(Fraction(a) * LATE * n for a, n in self.late_unbilled)
+        fee = sum((Fraction(a) * LATE * n for a, n in self.late), Fraction(0)) - self.late_billed
+        if fee:
             lines.append(("late_fee", round_fen(fee), None))
         lines += [("adjustment", a, None) for a in self.adjustments_unbilled]
         lines += [("breach_penalty", p, None) for p in self.breaches_unbilled]
@@ -193,7 +241,7 @@ class Model:
         return {"lines": kept, "subtotal": subtotal, "tax": tax, "total": total, "opening": opening,
                 "payments": payments, "applied": applied, "closing": opening - payments + total - applied,
                 "due_on": issued_on + dt.timedelta(days=DUE), "final": final,
-                "activity": now}
+                "activity": now, "late_fee_exact": fee}
 
 
 def _apply_corrections(model: Model, issued_on: dt.date) -> None:
@@ -320,8 +368,31 @@ class LedgerMachine(RuleBasedStateMachine):
         """Received around the last statement's due date: on time, or some days late."""
         base = (self.m.last_issued_on + dt.timedelta(days=DUE)) if self.m.last_issued_on else START
         d = base + dt.timedelta(days=offset)
-        self.expect(b.pay(f"P{self.n}", amount, d.isoformat(), CID), None)
-        self.m.pay(amount, d)
+        payment_id = f"P{self.n + 1}"
+        self.expect(b.pay(payment_id, amount, d.isoformat(), CID), None)
+        self.m.pay(payment_id, amount, d)
+
+    @rule(pick=st.integers(0, 50), again=st.booleans(), after=st.integers(-2, 30))
+    def void_payment(self, pick: int, again: bool, after: int) -> None:
+        """Void a payment (SPEC §11): one in force, or one void already, or an unknown id."""
+        ids = sorted(self.m.paid, key=lambda p: int(p[1:]))
+        pool = [p for p in ids if (p in self.m.voided) == again]
+        payment_id = pool[pick % len(pool)] if pool else "P-unknown"
+        known = self.m.paid.get(payment_id)
+        on = (known[1] if known else START) + dt.timedelta(days=after)
+        command = b.cmd("void_payment", CID, payment_id=payment_id, on=on.isoformat(),
+                        reason="bounced")
+        if known is None:
+            self.expect(command, "unknown_payment")
+        elif payment_id in self.m.voided:
+            self.expect(command, "payment_void")
+        elif after < 0:
+            self.expect(command, "date_order")
+        elif self.m.credit_without(payment_id) < 0:
+            self.expect(command, "exceeds_credit")
+        else:
+            self.expect(command, None)
+            self.m.void(payment_id)
 
     @rule(amount=st.integers(1, 2_000_000))
     def record_deposit(self, amount: int) -> None:
@@ -400,19 +471,14 @@ class LedgerMachine(RuleBasedStateMachine):
 
     def _book(self, want: dict[str, Any]) -> None:
         m = self.m
-        m.late_unbilled.clear()
+        m.late_billed += want["late_fee_exact"]
         m.adjustments_unbilled.clear()
         m.breaches_unbilled.clear()
         total = want["total"]
         m.totals += total
-        m.owed.append(Owed("", want["due_on"], max(total, 0)))
-        if total < 0:
-            m.credit += -total
-        if m.credit > 0:
-            m.credit = m._allocate(m.credit, None)
-        if want["applied"]:
-            m.deposit_applied += want["applied"]
-            m._allocate(want["applied"], None)
+        m.deposit_applied += want["applied"]
+        m.money.append(("issue", want["due_on"], total, want["applied"]))
+        m._apply(m.money[-1])
         m.payments_since = 0
         m.closing = want["closing"]
 

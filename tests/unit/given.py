@@ -53,6 +53,7 @@ class Memory:
     months: dict[tuple[str, str], MonthActivity] = field(default_factory=dict)
     disputes: dict[str, str] = field(default_factory=dict)
     log: list[tuple[str, ev.Event]] = field(default_factory=list)
+    today: dt.date = dt.date(2030, 12, 31)  # the recording date: histories here are in 2026-2027
 
     # -- decide.common.State ------------------------------------------------
     def contract(self, contract_id: str) -> ContractState | None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from builders import bpc_terms, cmd, issue, pay, sign
 
 from billing.account import adjustment, breach_penalty, late_fee
@@ -140,10 +139,6 @@ def _accepted(state: Memory, command: dict[str, Any]) -> bool:
     return True
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "product: an upheld dispute posts adjustment 'dispute:<id>' without checking the id is "
-    "free; a post_adjustment already using it is overwritten in ContractState.adjustments "
-    "and billed twice at the dispute's amount"))
 def test_an_adjustment_id_an_upheld_dispute_uses_is_never_billed_twice() -> None:
     state = given(sign("C1", QUIET), issue("2026-03", "2026-04-01"))
     posted = _accepted(state, adjust("dispute:D1", 100))  # refusing it would be fine too

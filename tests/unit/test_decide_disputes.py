@@ -197,18 +197,12 @@ def test_resolve_breach_of_a_shift_not_yet_passed_is_unknown_breach() -> None:
     assert (error.code, error.field) == ("unknown_breach", "breach_id")
 
 
-@pytest.mark.xfail(reason="product: resolve_breach evaluates the records on on+1, so a shift's "
-                          "record is listed (and resolvable) on the shift's own date; SPEC §10 "
-                          "says unknown_breach", strict=True)
 def test_resolve_breach_on_the_shifts_own_date_is_unknown_breach() -> None:
     state = given(contract(), worked("2026-03-03", "2026-03-03", agents=("a1",)))
     error = rejects(state, resolve_breach("C1/understaffed_shift/2026-03-03/day", "2026-03-03"))
     assert (error.code, error.field) == ("unknown_breach", "breach_id")
 
 
-@pytest.mark.xfail(reason="product: resolve_breach evaluates the records on on+1, so a late "
-                          "payment is resolvable on its due date; SPEC §10 says unknown_breach",
-                   strict=True)
 def test_resolve_breach_of_a_late_payment_on_its_due_date_is_unknown_breach() -> None:
     state = given(contract(), worked("2026-03-02", "2026-03-31", weekdays=(1, 2, 3, 4, 5)),
                   issue("2026-03", "2026-04-01"))  # due 04-11, unpaid
