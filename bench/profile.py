@@ -109,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     with run.fresh_store(args.store, workdir, f"prof_{args.store}", args.pg_admin, None, False) as db:
         run.log(f"profiling ledger submit of {stats['lines']:,} lines into {args.store}")
         subprocess.run([spy, "record", "-r", str(args.rate), "-t", "--nolineno", "-f", "raw", "-o", str(raw),
-                        "--", sys.executable, *run.ledger_argv(), "--db", db, "submit", str(year), "--today", "2030-12-31"],
+                        "--", sys.executable, *run.ledger_argv(), "--db", db, "submit", str(year),
+                        "--today", run.REPLAY_TODAY],
                        stdout=subprocess.DEVNULL, env=env, cwd=run.ROOT, check=False)
     shutil.rmtree(code, ignore_errors=True)
     sys.stdout.write(f"### ledger submit, {args.store}, scale {args.scale:g} ({stats['lines']:,} lines)\n\n"
