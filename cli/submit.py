@@ -7,13 +7,14 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from cli.args import Subcommands, UsageError
+from cli.args import Subcommands, UsageError, add_as, submitter
 from cli.exits import EXIT_FAILED, EXIT_OK
 
 
 def register(cmds: Subcommands) -> None:
     sp = cmds.add("submit", "apply JSON Lines commands from FILE (- for stdin)", cmd_submit)
     sp.add_argument("file")
+    add_as(sp)
 
 
 def _lines(path: str) -> Iterator[bytes]:
@@ -41,7 +42,8 @@ def cmd_submit(store: Any, args: argparse.Namespace) -> int:
     rejected = False
     answers: list[str] = []  # written a batch at a time (results come a batch at a time)
     with progress("submit", lambda: count_lines(args.file)) as advance:
-        intake = Intake(store, CommandLog(configure()))  # inside: its lines print above the bar
+        intake = Intake(store, CommandLog(configure()),  # inside: its lines print above the bar
+                        submitted_by=submitter(args))
         for result in intake.submit(_lines(args.file)):
             rejected = rejected or result.status == "rejected"
             answers.append(result.json_line())

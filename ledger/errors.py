@@ -154,3 +154,17 @@ class PeriodOutOfOrderError(LedgerError):
 
 class PeriodNotEndedError(LedgerError):
     code = "period_not_ended"
+
+
+# -- users of the server (issue 17) ------------------------------------------------------
+
+class UserExistsError(LedgerError):
+    code = "user_exists"
+
+
+class UnknownUserError(LedgerError):
+    code = "unknown_user"
+
+
+class UserRevokedError(LedgerError):
+    code = "user_revoked"

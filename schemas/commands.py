@@ -22,9 +22,12 @@ from schemas.types import (
     Period,
     PosCount,
     PosFen,
+    Role,
     Score,
     Seconds,
     Text,
+    TokenHash,
+    UserName,
 )
 
 
@@ -219,12 +222,29 @@ class ResolveBreach(Command, tag="resolve_breach", frozen=True):
     note: Text
 
 
+# -- users of the server (issue 17): kept as facts in streams ``user:<name>`` ----------
+
+class AddUser(Command, tag="add_user", frozen=True):
+    """A person who may use the server; only the SHA-256 of their token is recorded."""
+
+    name: UserName
+    role: Role
+    token_sha256: TokenHash
+    merchant_id: Id | None = None  # required for (and only for) the merchant role
+
+
+class RevokeUser(Command, tag="revoke_user", frozen=True):
+    name: UserName
+    reason: Text
+
+
 AnyCommand = (
     SignContract | AmendTerms | EndTrial | TerminateContract | RecordDeposit | RefundDeposit
     | TrainAgent | AssessAgent | AgentLive | OffboardAgent | RecordShift | RetractShift
     | RecordSales | RecordServiceMetrics | RecordQaInspection | PostAdjustment | OpenDispute
     | ResolveDispute | ReportBreach | IssueSettlement | RecordPayment | RefundCredit
     | ResolveBreach
+    | AddUser | RevokeUser
 )
 
 COMMAND_TYPES: tuple[str, ...] = tuple(
