@@ -3,7 +3,7 @@
 Exit status: 0 success, 1 a command was rejected or a check failed, 2 bad
 usage (including a store that cannot be opened). Every report prints a table
 by default and exact JSON with ``--json``. The subcommands live in
-``cli.submit``, ``cli.reports``, ``cli.admin`` and ``cli.users``, each with a
+``cli.submit``, ``cli.reports``, ``cli.admin``, ``cli.users`` and ``cli.serve``, each with a
 ``register``.
 """
 
@@ -14,7 +14,7 @@ import os
 import sys
 
 from app.statements import ReportError
-from cli import admin, reports, submit, users
+from cli import admin, reports, serve, submit, users
 from cli.args import Subcommands, UsageError
 from cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
@@ -24,7 +24,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=os.environ.get("LEDGER_DB", "ledger.db"),
                    help="SQLite file path or postgresql:// URL (default: $LEDGER_DB or ./ledger.db)")
     cmds = Subcommands(p.add_subparsers(dest="command", required=True))
-    for module in (submit, reports, admin, users):
+    for module in (submit, reports, admin, users, serve):
         module.register(cmds)
     return p
 

@@ -60,6 +60,16 @@ def issued_statement(store: Store, contract_id: str, period: str) -> str | None:
     return str(rows[0][0]) if rows else None
 
 
+def issued_statement_stored(store: Store, contract_id: str, period: str) -> str | None:
+    """The issued statement as its table holds it, without catching up first: an issued
+    statement never changes, so a row found is right; None may only mean "not caught up yet"
+    (ask ``issued_statement``, or the events). For a server's hot path."""
+    ensure(store)
+    rows = store.query("SELECT body FROM rm_statements WHERE contract_id = ? AND period = ?",
+                       (contract_id, period))
+    return str(rows[0][0]) if rows else None
+
+
 def statement_rows(store: Store, contract_id: str | None) -> list[dict[str, Any]]:
     current(store)
     sql = "SELECT body FROM rm_statements"
