@@ -21,7 +21,7 @@ import msgspec
 from litestar import Request, Response, get, post
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, QueryParameter, RawBody
 
 from app import reports
 from app.documents import default_filename, html_to_pdf, statement_document, weasyprint
@@ -38,17 +38,19 @@ from web.access import DISPUTERS, EVERYONE, READERS, user_of, visible
 from web.context import Context
 
 _ENC = msgspec.json.Encoder(enc_hook=str)  # what the CLI's ``out`` writes
+Req = Request[Any, Any, Any]
+Seg = FromPath[str]  # a path segment: a contract id, a period, a line code
 MAX_LIMIT = 10_000
-Limit = Annotated[int, Parameter(ge=1, le=MAX_LIMIT, description="rows per page")]
-Offset = Annotated[int, Parameter(ge=0, le=10**9, description="rows to skip")]
-AsOf = Annotated[str | None, Parameter(description="what the ledger knew at this recorded time "
+Limit = Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT, description="rows per page")]
+Offset = Annotated[int, QueryParameter(ge=0, le=10**9, description="rows to skip")]
+AsOf = Annotated[str | None, QueryParameter(description="what the ledger knew at this recorded time "
                                                    "(RFC 3339)", max_length=64)]
-On = Annotated[str | None, Parameter(description="business date (YYYY-MM-DD), default today",
+On = Annotated[str | None, QueryParameter(description="business date (YYYY-MM-DD), default today",
                                      max_length=10)]
-ContractQ = Annotated[str | None, Parameter(max_length=200)]
+ContractQ = Annotated[str | None, QueryParameter(max_length=200)]
 
 
-def ctx_of(request: Request[Any, Any, Any]) -> Context:
+def ctx_of(request: Req) -> Context:
     ctx: Context = request.app.state.ctx
     return ctx
 
@@ -84,7 +86,7 @@ def on_arg(text: str | None) -> dt.date:
                                   extra=[{"key": "on"}]) from None
 
 
-def paged(request: Request[Any, Any, Any], rows: list[Any], limit: int, offset: int) -> Response[bytes]:
+def paged(request: Req, rows: list[Any], limit: int, offset: int) -> Response[bytes]:
     """One page of ``rows`` as the CLI's list, with the total and the next page in headers."""
     page = rows[offset:offset + limit]
     headers = {"X-Total-Count": str(len(rows))}
@@ -106,7 +108,7 @@ def _acc(access: Any) -> dict[str, Any]:
                   "array, JSON Lines for lines. Idempotent by command id. Merchants may submit "
                   "only open_dispute on their own contracts.",
       responses={200: ResponseSpec(list[dict[str, Any]], description="one result per command")})
-def post_commands(request: Request[Any, Any, Any], body: bytes) -> Response[bytes]:
+def post_commands(request: Req, body: RawBody) -> Response[bytes]:
     lines, array = sub.split(body)
     results = sub.submit(ctx_of(request), user_of(request), lines)
     rejected = sum(r.status == "rejected" for r in results)
@@ -121,7 +123,7 @@ def post_commands(request: Request[Any, Any, Any], body: bytes) -> Response[byte
 # -- reports --------------------------------------------------------------------------------
 
 @get("/api/me", opt=_acc(EVERYONE), sync_to_thread=False, summary="who is signed in")
-def me(request: Request[Any, Any, Any]) -> Response[bytes]:
+def me(request: Req) -> Response[bytes]:
     user = user_of(request)
     return json({"name": user.name, "role": user.role, "merchant_id": user.merchant_id})
 
@@ -129,7 +131,7 @@ def me(request: Request[Any, Any, Any]) -> Response[bytes]:
 @get("/api/statements", opt=_acc(EVERYONE), sync_to_thread=True,
      summary="issued statements, one row each (ledger statements --json)",
      responses={200: ResponseSpec(list[dict[str, Any]], description="statement rows")})
-def list_statements(request: Request[Any, Any, Any], contract: ContractQ = None, as_of: AsOf = None,
+def list_statements(request: Req, contract: ContractQ = None, as_of: AsOf = None,
                     limit: Limit = 1000, offset: Offset = 0) -> Response[bytes]:
     ctx, only = ctx_of(request), visible(request, contract)
     rows = reports.statements(ctx.store, contract, as_of_arg(as_of))
@@ -143,7 +145,7 @@ def list_statements(request: Request[Any, Any, Any], contract: ContractQ = None,
      summary="one statement (ledger statement --json): issued, draft, or live",
      responses={200: ResponseSpec(Statement, description="the statement; with live on an issued "
                                   "period: {issued, recomputed}")})
-def one_statement(request: Request[Any, Any, Any], contract: str, period: str, live: bool = False,
+def one_statement(request: Req, contract: Seg, period: Seg, live: FromQuery[bool] = False,
                   on: On = None, as_of: AsOf = None) -> Response[bytes]:
     store = ctx_of(request).store
     when = as_of_arg(as_of)
@@ -157,7 +159,7 @@ def one_statement(request: Request[Any, Any, Any], contract: str, period: str, l
 @get("/api/balances", opt=_acc(EVERYONE), sync_to_thread=True,
      summary="receivable, credit and deposit held per contract (ledger balance --json)",
      responses={200: ResponseSpec(list[Balance], description="balances")})
-def list_balances(request: Request[Any, Any, Any], as_of: AsOf = None, limit: Limit = 1000,
+def list_balances(request: Req, as_of: AsOf = None, limit: Limit = 1000,
                   offset: Offset = 0) -> Response[bytes]:
     store, only = ctx_of(request).store, visible(request, None)
     rows = reports.balances(store, None, as_of_arg(as_of))
@@ -169,7 +171,7 @@ def list_balances(request: Request[Any, Any, Any], as_of: AsOf = None, limit: Li
 
 @get("/api/balances/{contract:str}", opt=_acc(EVERYONE), sync_to_thread=True,
      summary="one contract's balance (ledger balance CONTRACT --json)")
-def one_balance(request: Request[Any, Any, Any], contract: str, as_of: AsOf = None) -> Response[bytes]:
+def one_balance(request: Req, contract: Seg, as_of: AsOf = None) -> Response[bytes]:
     (row,) = reports.balances(ctx_of(request).store, contract, as_of_arg(as_of))
     data = msgspec.structs.asdict(row)
     data.pop("contract_id")
@@ -179,8 +181,8 @@ def one_balance(request: Request[Any, Any, Any], contract: str, as_of: AsOf = No
 @get("/api/breaches", opt=_acc(EVERYONE), sync_to_thread=True,
      summary="contract-breach records on a business date (ledger breaches --json)",
      responses={200: ResponseSpec(list[BreachRecord], description="breach records")})
-def list_breaches(request: Request[Any, Any, Any], contract: ContractQ = None,
-                  period: Annotated[str | None, Parameter(max_length=7)] = None, on: On = None,
+def list_breaches(request: Req, contract: ContractQ = None,
+                  period: Annotated[str | None, QueryParameter(max_length=7)] = None, on: On = None,
                   as_of: AsOf = None, limit: Limit = 1000, offset: Offset = 0) -> Response[bytes]:
     store, only = ctx_of(request).store, visible(request, contract)
     day, when = on_arg(on), as_of_arg(as_of)
@@ -194,7 +196,7 @@ def list_breaches(request: Request[Any, Any, Any], contract: ContractQ = None,
 @get("/api/disputes", opt=_acc(EVERYONE), sync_to_thread=True,
      summary="disputes with status and outcome (ledger disputes --json)",
      responses={200: ResponseSpec(list[DisputeRow], description="disputes")})
-def list_disputes(request: Request[Any, Any, Any], contract: ContractQ = None, as_of: AsOf = None,
+def list_disputes(request: Req, contract: ContractQ = None, as_of: AsOf = None,
                   limit: Limit = 1000, offset: Offset = 0) -> Response[bytes]:
     store, only = ctx_of(request).store, visible(request, contract)
     when = as_of_arg(as_of)
@@ -207,14 +209,14 @@ def list_disputes(request: Request[Any, Any, Any], contract: ContractQ = None, a
 
 @get("/api/explain/{contract:str}/{period:str}/{line:str}", opt=_acc(EVERYONE), sync_to_thread=True,
      summary="every event behind a statement line (ledger explain --json)")
-def explain(request: Request[Any, Any, Any], contract: str, period: str, line: str) -> Response[bytes]:
+def explain(request: Req, contract: Seg, period: Seg, line: Seg) -> Response[bytes]:
     return json(reports.explain(ctx_of(request).store, contract, period, line))
 
 
 @get("/api/history/{contract:str}", opt=_acc(READERS), sync_to_thread=True,
      summary="a contract's events in log order (ledger history --json)",
      responses={200: ResponseSpec(list[HistoryRow], description="events")})
-def history(request: Request[Any, Any, Any], contract: str, as_of: AsOf = None, limit: Limit = 1000,
+def history(request: Req, contract: Seg, as_of: AsOf = None, limit: Limit = 1000,
             offset: Offset = 0) -> Response[bytes]:
     rows = reports.history(ctx_of(request).store, contract, as_of_arg(as_of))
     return paged(request, rows, limit, offset)
@@ -223,7 +225,7 @@ def history(request: Request[Any, Any, Any], contract: str, as_of: AsOf = None, 
 @get("/api/journal", opt=_acc(READERS), sync_to_thread=True,
      summary="the double-entry journal (ledger journal): json (paged), beancount or csv",
      responses={200: ResponseSpec(list[Transaction], description="transactions")})
-def journal(request: Request[Any, Any, Any], format: Literal["json", "beancount", "csv"] = "json",
+def journal(request: Req, format: FromQuery[Literal["json", "beancount", "csv"]] = "json",
             as_of: AsOf = None, limit: Limit = 1000, offset: Offset = 0) -> Response[Any]:
     txns, ids = reports.journal(ctx_of(request).store, as_of_arg(as_of))
     if format == "json":
@@ -241,7 +243,7 @@ def journal(request: Request[Any, Any, Any], format: Literal["json", "beancount"
 
 @get("/api/audit/digest", opt=_acc(READERS), sync_to_thread=True,
      summary="the hash chain's head (ledger audit digest --json)")
-def audit_digest(request: Request[Any, Any, Any]) -> Response[bytes]:
+def audit_digest(request: Req) -> Response[bytes]:
     position, head = audit_head(ctx_of(request).store)
     return json({"position": position, "hash": head, "digest": f"{position}:{head}"})
 
@@ -249,8 +251,8 @@ def audit_digest(request: Request[Any, Any, Any]) -> Response[bytes]:
 @get("/api/audit/verify", opt=_acc(READERS), sync_to_thread=True,
      summary="recompute the hash chain (ledger audit verify --json); ok false names the first "
              "position that no longer matches")
-def audit_verify(request: Request[Any, Any, Any],
-                 digest: Annotated[str | None, Parameter(max_length=100)] = None) -> Response[bytes]:
+def audit_verify(request: Req,
+                 digest: Annotated[str | None, QueryParameter(max_length=100)] = None) -> Response[bytes]:
     if digest is not None:
         try:
             parse_digest(digest)
@@ -262,8 +264,8 @@ def audit_verify(request: Request[Any, Any, Any],
 
 @get("/api/exports/{kind:str}", opt=_acc(READERS), sync_to_thread=True,
      summary="rows for spreadsheets (ledger export): statements, lines, payments, breaches")
-def export(request: Request[Any, Any, Any], kind: str, format: Literal["csv", "xlsx"] = "csv",
-           period: Annotated[str | None, Parameter(max_length=7)] = None, contract: ContractQ = None,
+def export(request: Req, kind: Seg, format: FromQuery[Literal["csv", "xlsx"]] = "csv",
+           period: Annotated[str | None, QueryParameter(max_length=7)] = None, contract: ContractQ = None,
            on: On = None, as_of: AsOf = None) -> Response[bytes]:
     if kind not in COLUMNS:
         raise NotFoundException(f"no export {kind!r}: {', '.join(COLUMNS)}")
@@ -287,8 +289,8 @@ def export(request: Request[Any, Any, Any], kind: str, format: Literal["csv", "x
 
 @get("/api/documents/{contract:str}/{period:str}", opt=_acc(EVERYONE), sync_to_thread=True,
      summary="the statement document (ledger statement --format html|pdf)")
-def document(request: Request[Any, Any, Any], contract: str, period: str,
-             format: Literal["html", "pdf"] = "html", live: bool = False, on: On = None,
+def document(request: Req, contract: Seg, period: Seg,
+             format: FromQuery[Literal["html", "pdf"]] = "html", live: FromQuery[bool] = False, on: On = None,
              as_of: AsOf = None) -> Response[bytes]:
     if format == "pdf":
         weasyprint()

@@ -18,9 +18,8 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, get, post
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException, PermissionDeniedException
-from litestar.params import Body, Parameter
+from litestar.params import FromPath, FromQuery, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from app import reports
@@ -46,8 +45,10 @@ from web.access import (
 )
 from web.context import Context
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
-Q = Annotated[str | None, Parameter(max_length=200)]
+Form = URLEncodedBody[dict[str, str]]
+Req = Request[Any, Any, Any]
+Seg = FromPath[str]  # a path segment: a contract id, a period, a line code
+Q = Annotated[str | None, QueryParameter(max_length=200)]
 MAX_TEXT = 2000
 
 
@@ -71,7 +72,7 @@ class FormError(ValueError):
     """A form filled in wrongly: shown on the result page, nothing submitted."""
 
 
-def _ctx(request: Request[Any, Any, Any]) -> Context:
+def _ctx(request: Req) -> Context:
     ctx: Context = request.app.state.ctx
     return ctx
 
@@ -83,7 +84,7 @@ NAV = [("/console", "应收账款", "Receivables"), ("/console/statements", "对
        ("/console/downloads", "下载", "Downloads")]
 
 
-def page(request: Request[Any, Any, Any], name: str, **context: Any) -> Template:
+def page(request: Req, name: str, **context: Any) -> Template:
     user = user_of(request)
     session = request.state.session if "session" in request.state else None
     nav = [(href, zh, en) for href, zh, en in NAV if user.role in _NAV_RULES[href].roles]
@@ -93,13 +94,13 @@ def page(request: Request[Any, Any, Any], name: str, **context: Any) -> Template
                                    **context})
 
 
-def _check_csrf(request: Request[Any, Any, Any], data: dict[str, str]) -> None:
+def _check_csrf(request: Req, data: dict[str, str]) -> None:
     session = request.state.session if "session" in request.state else None
     if session is not None and not same(data.get("csrf"), session.csrf):
         raise PermissionDeniedException("the form is stale or forged (CSRF token); reload the page")
 
 
-def _submit(request: Request[Any, Any, Any], data: dict[str, str], command: dict[str, Any],
+def _submit(request: Req, data: dict[str, str], command: dict[str, Any],
             back: str) -> Template:
     """Submit one command from a form; the result page says what happened."""
     _check_csrf(request, data)
@@ -111,7 +112,7 @@ def _submit(request: Request[Any, Any, Any], data: dict[str, str], command: dict
     return page(request, "result.html", result=result.to_json(), command=command, back=back)
 
 
-def _form_error(request: Request[Any, Any, Any], exc: FormError, back: str) -> Template:
+def _form_error(request: Req, exc: FormError, back: str) -> Template:
     return page(request, "result.html", result={"status": "rejected", "error": {
         "code": "invalid_value", "message": str(exc), "field": None}}, command=None, back=back)
 
@@ -133,7 +134,7 @@ def root() -> Redirect:
 
 
 @get("/console/login", opt={"access": PUBLIC}, include_in_schema=False, sync_to_thread=False)
-def login_form(request: Request[Any, Any, Any]) -> Template:
+def login_form(request: Req) -> Template:
     token = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(24)
     response = Template("login.html", context={"csrf": token, "user": None, "nav": [],
                                                "failed": request.query_params.get("failed")})
@@ -144,7 +145,7 @@ def login_form(request: Request[Any, Any, Any]) -> Template:
 
 @post("/console/login", opt={"access": PUBLIC}, include_in_schema=False, sync_to_thread=True,
       status_code=303)
-def login(request: Request[Any, Any, Any], data: Form) -> Redirect:
+def login(request: Req, data: Form) -> Redirect:
     if not same(data.get("csrf"), request.cookies.get(LOGIN_COOKIE)):
         raise PermissionDeniedException("the sign-in form is stale (CSRF token); reload the page")
     ctx = _ctx(request)
@@ -161,7 +162,7 @@ def login(request: Request[Any, Any, Any], data: Form) -> Redirect:
 
 @post("/console/logout", opt={"access": EVERYONE}, include_in_schema=False, sync_to_thread=False,
       status_code=303)
-def logout(request: Request[Any, Any, Any], data: Form) -> Redirect:
+def logout(request: Req, data: Form) -> Redirect:
     _check_csrf(request, data)
     _ctx(request).sessions.close(request.cookies.get(SESSION_COOKIE))
     response = Redirect("/console/login", status_code=303)
@@ -172,7 +173,7 @@ def logout(request: Request[Any, Any, Any], data: Form) -> Redirect:
 # -- reading ------------------------------------------------------------------------------
 
 @get("/console", opt={"access": EVERYONE}, include_in_schema=False, sync_to_thread=True)
-def receivables(request: Request[Any, Any, Any]) -> Template:
+def receivables(request: Req) -> Template:
     ctx, only = _ctx(request), visible(request, None)
     owners = ctx.owners.merchants()
     balances = reports.balances(ctx.store, None, None)
@@ -208,7 +209,7 @@ def receivables(request: Request[Any, Any, Any]) -> Template:
 
 
 @get("/console/statements", opt={"access": EVERYONE}, include_in_schema=False, sync_to_thread=True)
-def statements(request: Request[Any, Any, Any], contract: Q = None, period: Q = None) -> Template:
+def statements(request: Req, contract: Q = None, period: Q = None) -> Template:
     ctx = _ctx(request)
     contract = contract or None
     only = visible(request, contract)
@@ -225,7 +226,7 @@ def statements(request: Request[Any, Any, Any], contract: Q = None, period: Q = 
 
 @get("/console/statements/{contract:str}/{period:str}", opt={"access": EVERYONE},
      include_in_schema=False, sync_to_thread=True)
-def statement(request: Request[Any, Any, Any], contract: str, period: str) -> Template:
+def statement(request: Req, contract: Seg, period: Seg) -> Template:
     data = reports.statement(_ctx(request).store, contract, period, False, today(), None)
     return page(request, "statement.html", st=data, contract=contract, period=period,
                 codes=sorted({ln["code"] for ln in data["lines"]}))
@@ -233,7 +234,7 @@ def statement(request: Request[Any, Any, Any], contract: str, period: str) -> Te
 
 @get("/console/statements/{contract:str}/{period:str}/lines/{line:str}", opt={"access": EVERYONE},
      include_in_schema=False, sync_to_thread=True)
-def line_events(request: Request[Any, Any, Any], contract: str, period: str, line: str) -> Template:
+def line_events(request: Req, contract: Seg, period: Seg, line: Seg) -> Template:
     data = reports.explain(_ctx(request).store, contract, period, line)
     for e in data["events"]:
         e["data_text"] = msgspec.json.encode(e["data"]).decode()
@@ -241,7 +242,7 @@ def line_events(request: Request[Any, Any, Any], contract: str, period: str, lin
 
 
 @get("/console/breaches", opt={"access": EVERYONE}, include_in_schema=False, sync_to_thread=True)
-def breaches(request: Request[Any, Any, Any], contract: Q = None, period: Q = None,
+def breaches(request: Req, contract: Q = None, period: Q = None,
              on: Q = None) -> Template:
     ctx = _ctx(request)
     contract = contract or None
@@ -257,7 +258,7 @@ def breaches(request: Request[Any, Any, Any], contract: Q = None, period: Q = No
 
 
 @get("/console/disputes", opt={"access": EVERYONE}, include_in_schema=False, sync_to_thread=True)
-def disputes(request: Request[Any, Any, Any], contract: Q = None) -> Template:
+def disputes(request: Req, contract: Q = None) -> Template:
     ctx = _ctx(request)
     contract = contract or None
     only = visible(request, contract)
@@ -267,12 +268,12 @@ def disputes(request: Request[Any, Any, Any], contract: Q = None) -> Template:
 
 
 @get("/console/payments", opt={"access": FINANCE_ONLY}, include_in_schema=False, sync_to_thread=True)
-def payment_form(request: Request[Any, Any, Any]) -> Template:
+def payment_form(request: Req) -> Template:
     return page(request, "payments.html", contracts=sorted(_ctx(request).owners.merchants()))
 
 
 @get("/console/audit", opt={"access": READERS}, include_in_schema=False, sync_to_thread=True)
-def audit(request: Request[Any, Any, Any], verify: bool = False) -> Template:
+def audit(request: Req, verify: FromQuery[bool] = False) -> Template:
     store = _ctx(request).store
     position, head = digest(store)
     findings = check(store) if verify else None
@@ -280,7 +281,7 @@ def audit(request: Request[Any, Any, Any], verify: bool = False) -> Template:
 
 
 @get("/console/downloads", opt={"access": READERS}, include_in_schema=False, sync_to_thread=False)
-def downloads(request: Request[Any, Any, Any]) -> Template:
+def downloads(request: Req) -> Template:
     return page(request, "downloads.html", kinds=["statements", "lines", "payments", "breaches"])
 
 
@@ -288,7 +289,7 @@ def downloads(request: Request[Any, Any, Any]) -> Template:
 
 @post("/console/breaches/resolve", opt={"access": FINANCE_ONLY}, include_in_schema=False,
       sync_to_thread=True, status_code=200)
-def resolve_breach(request: Request[Any, Any, Any], data: Form) -> Template:
+def resolve_breach(request: Req, data: Form) -> Template:
     back = "/console/breaches"
     try:
         command = {"type": "resolve_breach", "breach_id": _text(data, "breach_id"),
@@ -301,7 +302,7 @@ def resolve_breach(request: Request[Any, Any, Any], data: Form) -> Template:
 
 @post("/console/disputes/open", opt={"access": DISPUTERS}, include_in_schema=False,
       sync_to_thread=True, status_code=200)
-def open_dispute(request: Request[Any, Any, Any], data: Form) -> Template:
+def open_dispute(request: Req, data: Form) -> Template:
     back = "/console/disputes"
     try:
         command = {"type": "open_dispute", "contract_id": _text(data, "contract_id"),
@@ -315,7 +316,7 @@ def open_dispute(request: Request[Any, Any, Any], data: Form) -> Template:
 
 @post("/console/disputes/resolve", opt={"access": FINANCE_ONLY}, include_in_schema=False,
       sync_to_thread=True, status_code=200)
-def resolve_dispute(request: Request[Any, Any, Any], data: Form) -> Template:
+def resolve_dispute(request: Req, data: Form) -> Template:
     back = "/console/disputes"
     try:
         command: dict[str, Any] = {"type": "resolve_dispute", "dispute_id": _text(data, "dispute_id"),
@@ -329,9 +330,9 @@ def resolve_dispute(request: Request[Any, Any, Any], data: Form) -> Template:
     return _submit(request, data, command, back)
 
 
-@post("/console/payments", opt={"access": FINANCE_ONLY}, include_in_schema=False,
+@post("/console/payments/record", opt={"access": FINANCE_ONLY}, include_in_schema=False,
       sync_to_thread=True, status_code=200)
-def record_payment(request: Request[Any, Any, Any], data: Form) -> Template:
+def record_payment(request: Req, data: Form) -> Template:
     back = "/console/payments"
     try:
         command = {"type": "record_payment", "contract_id": _text(data, "contract_id"),
