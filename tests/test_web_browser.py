@@ -45,7 +45,7 @@ def serve(db: str, port: int, log: Path, env: dict[str, str] | None = None) -> s
             return proc
         except httpx.TransportError:
             if proc.poll() is not None:
-                raise RuntimeError(f"ledger serve exited: {log.read_text()[-2000:]}")
+                raise RuntimeError(f"ledger serve exited: {log.read_text()[-2000:]}") from None
             time.sleep(0.1)
     proc.kill()
     raise RuntimeError("ledger serve did not answer within 30 s")
@@ -125,7 +125,8 @@ def test_finance_drills_into_a_statement_resolves_a_breach_and_records_a_payment
     row.locator("button[type=submit]").click()
     assert "已受理" in page.inner_text("h1")
     page.goto(f"{base}/console/breaches?on=2026-04-15")
-    assert page.locator("tr[data-breach='C1/understaffed_shift/2026-03-03/day'] td.status").inner_text() == "remedied"
+    status = page.locator("tr[data-breach='C1/understaffed_shift/2026-03-03/day'] td.status")
+    assert status.inner_text() == "remedied"
 
     page.click("nav >> text=登记收款")
     page.select_option("select[name=contract_id]", "C1")
