@@ -50,6 +50,8 @@ SPEC_CODES = frozenset((
     "dispute_not_open", "statement_not_issued", "breach_exists", "unknown_breach",
     "breach_not_open", "payment_exists", "refund_exists", "exceeds_deposit_held", "exceeds_credit",
     "period_already_issued", "period_out_of_order", "period_not_ended",
+    # the server's users (issue 17, docs/ERRORS.md)
+    "user_exists", "unknown_user", "user_revoked",
 ))
 
 CONTRACTS = ["F1", "F2", "F3"]
