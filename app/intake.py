@@ -177,13 +177,15 @@ class Intake:
     """Applies commands to one store; keeps state warm across batches."""
 
     def __init__(self, store: Store, log: CommandLog | None = None,
-                 today: dt.date | None = None) -> None:
+                 today: dt.date | None = None, submitted_by: str | None = None) -> None:
         """``log``: where each command's line goes (none without it); ``today``: the
-        recording date (default: ``app.today.today()`` when each batch is decided)."""
+        recording date (default: ``app.today.today()`` when each batch is decided);
+        ``submitted_by``: who submits, recorded in every event (none without it)."""
         self.store = store
         self.ws = Workspace(store)
         self.log = log
         self.today = today
+        self.submitted_by = submitted_by
 
     def submit(self, lines: Iterable[bytes], batch: int = BATCH) -> Iterator[Result]:
         """Results in input order, each batch's only once its transaction committed.
@@ -332,6 +334,8 @@ class Intake:
         if value_error is not None:
             return self._rejected(cid, obj, value_error)
         meta = {"command_id": cid, "recorded_at": recorded_at}
+        if self.submitted_by is not None:
+            meta["submitted_by"] = self.submitted_by
         try:
             emitted = decide_command(self.ws, command, meta)
         except E.LedgerError as error:

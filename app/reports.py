@@ -112,10 +112,10 @@ def _history_records(store: Store, contract_id: str, as_of: str | None) -> list[
 
 def _row(rec: Recorded) -> HistoryRow:
     data = msgspec.to_builtins(rec.event, enc_hook=str)
-    for key in ("contract_id", "command_id", "recorded_at"):
+    for key in ("contract_id", "command_id", "recorded_at", "submitted_by"):
         data.pop(key, None)
     return HistoryRow(rec.position, rec.stream, rec.version, rec.topic, rec.event.recorded_at,
-                      rec.event.command_id, data)
+                      rec.event.command_id, data, rec.event.submitted_by)
 
 
 def history(store: Store, contract_id: str, as_of: str | None) -> list[HistoryRow]:
@@ -132,7 +132,8 @@ def explain(store: Store, contract_id: str, period: str, line: str) -> dict[str,
     for calc in issued_again(sv).calcs:
         if calc.code == line:
             evidence += calc.evidence
-    assert sv.settlement is not None  # an issued statement's view carries its issue event
+    if sv.settlement is None:  # a draft has no events behind it yet
+        raise ReportError(f"statement {contract_id}-{period} has not been issued")
     wanted = set(evidence) | {sv.settlement.command_id}
     if line == "correction":
         state = contract_state(View(store), contract_id)

@@ -67,6 +67,33 @@ class Subcommands:
         return sp
 
 
+def name_arg(text: str) -> str:
+    """A user name (``--as NAME``, ``ledger users add NAME``): letters, digits, ``._@-``."""
+    import re
+
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}", text):
+        raise argparse.ArgumentTypeError(
+            f"not a user name (letters, digits and ._@-, at most 64): {text!r}")
+    return text
+
+
+def add_as(sp: argparse.ArgumentParser) -> None:
+    sp.add_argument("--as", dest="as_user", type=name_arg, metavar="NAME",
+                    help="record NAME as who submitted (default: the OS user)")
+
+
+def submitter(args: argparse.Namespace) -> str:
+    """Who the events record as having submitted: ``--as NAME``, else the OS user."""
+    import getpass
+
+    if getattr(args, "as_user", None):
+        return str(args.as_user)
+    try:
+        return getpass.getuser() or "unknown"
+    except (KeyError, OSError):  # no login name in the environment nor the password file
+        return "unknown"
+
+
 def out(obj: Any) -> None:
     """``obj`` as one line of exact JSON on stdout."""
     sys.stdout.write(msgspec.json.encode(obj, enc_hook=str).decode() + "\n")

@@ -71,15 +71,13 @@ def explain(data: dict[str, Any]) -> None:
     for line in data["lines"]:
         console.print(f"{data['contract_id']} {data['period']} {line['code']}: "
                       f"{line['description']} = ¥{yuan(line['amount_fen'])}")
-    table([{k: e[k] for k in ("position", "recorded_at", "command_id", "type")}
+    table([{k: e.get(k) for k in ("position", "recorded_at", "command_id", "type", "submitted_by")}
            for e in data["events"]], "Events behind the line")
 
 
 def journal_csv(txns: list[Any]) -> None:
+    from projections.journal import CSV_COLUMNS, csv_rows
+
     writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(["date", "contract_id", "position", "command_id", "narration", "account",
-                     "amount_fen", "amount_yuan"])
-    for t in txns:
-        for p in t.postings:
-            writer.writerow([t.date, t.contract_id, t.position, t.command_id, t.narration,
-                             p.account, p.amount_fen, yuan(p.amount_fen, grouped=False)])
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(csv_rows(txns))

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from cli.args import Subcommands, UsageError, date_arg
+from cli.args import Subcommands, UsageError, add_as, date_arg, submitter
 from cli.exits import EXIT_FAILED, EXIT_OK
 
 
@@ -17,6 +17,7 @@ def register(cmds: Subcommands) -> None:
     sp.add_argument("--today", type=date_arg, default=None,
                     help="the recording date (default: $LEDGER_TODAY or today in $LEDGER_TZ); "
                          "no fact may be dated after it: set it to replay history")
+    add_as(sp)
 
 
 def _lines(path: str) -> Iterator[bytes]:
@@ -45,7 +46,8 @@ def cmd_submit(store: Any, args: argparse.Namespace) -> int:
     answers: list[str] = []  # written a batch at a time (results come a batch at a time)
     with progress("submit", lambda: count_lines(args.file)) as advance:
         # inside: its lines print above the bar
-        intake = Intake(store, CommandLog(configure()), today=args.today)
+        intake = Intake(store, CommandLog(configure()), today=args.today,
+                        submitted_by=submitter(args))
         for result in intake.submit(_lines(args.file)):
             rejected = rejected or result.status == "rejected"
             answers.append(result.json_line())

@@ -17,10 +17,11 @@ from ledger.activity import Month, MonthActivity
 from ledger.contract import ContractState
 from ledger.periods import matches_cycle, month_of
 from ledger.streams import activity_stream, contract_stream
+from ledger.users import User
 from schemas import events as ev
 
 Emitted = list[tuple[str, ev.Event]]
-Meta = dict[str, str]  # command_id and recorded_at, copied into every event
+Meta = dict[str, str]  # command_id, recorded_at and submitted_by, copied into every event
 Decider = Callable[[Any, Any, Meta], Emitted]
 
 
@@ -40,6 +41,8 @@ class State(Protocol):
     def activity_versions(self, contract_id: str, months: Iterable[str]) -> dict[str, int]: ...
 
     def dispute_owner(self, dispute_id: str) -> str | None: ...
+
+    def user(self, name: str) -> User | None: ...
 
 
 def contract_of(st: State, contract_id: str) -> ContractState:

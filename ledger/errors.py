@@ -188,3 +188,17 @@ class StatementSettledError(LedgerError):
 
 class DisputeOpenError(LedgerError):
     code = "dispute_open"
+
+
+# -- users of the server (issue 17) ------------------------------------------------------
+
+class UserExistsError(LedgerError):
+    code = "user_exists"
+
+
+class UnknownUserError(LedgerError):
+    code = "unknown_user"
+
+
+class UserRevokedError(LedgerError):
+    code = "user_revoked"

@@ -6,11 +6,12 @@
   folded into a month of activity.
 - ``dispute:<id>``: one claim event per dispute id, so two contracts cannot
   open the same dispute id.
+- ``user:<name>``: a user of the server: added (role, token hash), revoked.
 """
 
 from __future__ import annotations
 
-CONTRACT, ACTIVITY, DISPUTE = "contract", "activity", "dispute"
+CONTRACT, ACTIVITY, DISPUTE, USER = "contract", "activity", "dispute", "user"
 
 
 def contract_stream(contract_id: str) -> str:
@@ -28,6 +29,10 @@ def activity_prefix(contract_id: str) -> str:
 
 def dispute_stream(dispute_id: str) -> str:
     return f"{DISPUTE}:{dispute_id}"
+
+
+def user_stream(name: str) -> str:
+    return f"{USER}:{name}"
 
 
 def kind_of(stream: str) -> tuple[str, str]:

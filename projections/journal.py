@@ -53,7 +53,7 @@ def transactions(records: Iterable[tuple[int, ev.Event]]) -> list[Transaction]:
             kept = [Posting(a, n) for a, n in postings if n]
             if kept:
                 out.append(Transaction(date, cid, narration, position,  # type: ignore[arg-type]
-                                       e.command_id, kept))
+                                       e.command_id, kept, e.submitted_by))
 
         if isinstance(e, ev.SettlementIssued):
             st = e.statement
@@ -92,6 +92,21 @@ GLOBAL_ACCOUNTS = ["Assets:Bank", "Liabilities:VAT", "Income:Service", "Income:C
                    "Income:LateFees", "Income:Penalties", "Expenses:Penalties", "Expenses:Credits"]
 
 
+CSV_COLUMNS = ("date", "contract_id", "position", "command_id", "narration", "account",
+               "amount_fen", "amount_yuan", "submitted_by")
+
+
+def csv_rows(txns: list[Transaction]) -> list[list[object]]:
+    """The journal as CSV rows (one per posting) under ``CSV_COLUMNS``."""
+    return [[t.date, t.contract_id, t.position, t.command_id, t.narration, p.account,
+             p.amount_fen, yuan(p.amount_fen, grouped=False), t.submitted_by or ""]
+            for t in txns for p in t.postings]
+
+
+def _quoted(text: str) -> str:
+    return text.replace("\\", "/").replace('"', "'")
+
+
 def beancount(txns: list[Transaction], contract_ids: list[str]) -> str:
     lines = ['option "title" "Customer-service hosting ledger"',
              'option "operating_currency" "CNY"', ""]
@@ -105,6 +120,8 @@ def beancount(txns: list[Transaction], contract_ids: list[str]) -> str:
         lines.append(f'{t.date} * "{narration}"')
         lines.append(f'  position: "{t.position}"')
         lines.append(f'  command_id: "{t.command_id}"')
+        if t.submitted_by is not None:
+            lines.append(f'  submitted_by: "{_quoted(t.submitted_by)}"')
         for p in t.postings:
             lines.append(f"  {p.account}  {yuan(p.amount_fen, grouped=False)} CNY")
         lines.append("")

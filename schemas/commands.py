@@ -22,9 +22,12 @@ from schemas.types import (
     Period,
     PosCount,
     PosFen,
+    Role,
     Score,
     Seconds,
     Text,
+    TokenHash,
+    UserName,
 )
 
 
@@ -237,6 +240,22 @@ class VoidStatement(Command, tag="void_statement", frozen=True):
     reason: Name
 
 
+# -- users of the server (issue 17): kept as facts in streams ``user:<name>`` ----------
+
+class AddUser(Command, tag="add_user", frozen=True):
+    """A person who may use the server; only the SHA-256 of their token is recorded."""
+
+    name: UserName
+    role: Role
+    token_sha256: TokenHash
+    merchant_id: Id | None = None  # required for (and only for) the merchant role
+
+
+class RevokeUser(Command, tag="revoke_user", frozen=True):
+    name: UserName
+    reason: Text
+
+
 AnyCommand = (
     SignContract | AmendTerms | EndTrial | TerminateContract | RecordDeposit | RefundDeposit
     | TrainAgent | AssessAgent | AgentLive | OffboardAgent | RecordShift | RetractShift
@@ -244,6 +263,7 @@ AnyCommand = (
     | ResolveDispute | ReportBreach | IssueSettlement | RecordPayment | RefundCredit
     | ResolveBreach
     | VoidPayment | VoidStatement
+    | AddUser | RevokeUser
 )
 
 COMMAND_TYPES: tuple[str, ...] = tuple(

@@ -25,6 +25,9 @@ class Event(Struct, frozen=True, kw_only=True, gc=False):
     contract_id: str
     command_id: str
     recorded_at: str  # RFC 3339 UTC, when the ledger accepted the command
+    # Who submitted the command (issue 17): the server's user, or the CLI's OS user or
+    # ``--as NAME``. None on events recorded before it was kept (their bytes are unchanged).
+    submitted_by: str | None = None
 
 
 class ContractSigned(Event, frozen=True):
@@ -217,6 +220,21 @@ class StatementVoided(Event, frozen=True):
     reason: str
 
 
+class UserAdded(Event, frozen=True):
+    """A user of the server (stream ``user:<name>``; ``contract_id`` is empty): only the
+    SHA-256 of the token is kept, never the token."""
+
+    name: str
+    role: str
+    token_sha256: str
+    merchant_id: str | None = None
+
+
+class UserRevoked(Event, frozen=True):
+    name: str
+    reason: str
+
+
 EVENT_TYPES: tuple[type[Event], ...] = (
     ContractSigned, TermsAmended, TrialEnded, ContractTerminated, DepositReceived,
     DepositRefunded, AgentTrained, AgentAssessed, AgentWentLive, AgentOffboarded,
@@ -224,6 +242,7 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     AdjustmentPosted, DisputeOpened, DisputeResolved, DisputeRegistered, BreachReported,
     BreachResolved, PaymentReceived, CreditRefunded, SettlementIssued,
     PaymentVoided, StatementVoided,
+    UserAdded, UserRevoked,
 )
 
 TOPICS: dict[str, type[Event]] = {cls.__name__: cls for cls in EVENT_TYPES}

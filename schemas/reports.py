@@ -84,6 +84,7 @@ class Transaction(Struct, frozen=True):
     position: int
     command_id: str
     postings: list[Posting]
+    submitted_by: str | None = None  # who submitted the command (issue 17)
 
 
 class HistoryRow(Struct, frozen=True):
@@ -94,3 +95,4 @@ class HistoryRow(Struct, frozen=True):
     recorded_at: str
     command_id: str
     data: dict[str, Any]
+    submitted_by: str | None = None  # who submitted the command (issue 17)

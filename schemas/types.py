@@ -26,6 +26,11 @@ Name = Annotated[str, Meta(min_length=1, max_length=500)]
 Clock = Annotated[str, Meta(pattern=r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")]
 PERIOD_PATTERN = r"(19|2\d)\d{2}-(0[1-9]|1[0-2]|Q[1-4])"  # YYYY-MM or YYYY-Qn, 1900-2999
 Period = Annotated[str, Meta(pattern=f"^{PERIOD_PATTERN}$")]
+# Users of the server (issue 17): a name safe in URLs and log lines, a role, a token's SHA-256.
+UserName = Annotated[str, Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")]
+Role = Literal["finance", "auditor", "merchant"]
+ROLES: tuple[str, ...] = ("finance", "auditor", "merchant")
+TokenHash = Annotated[str, Meta(pattern=r"^[0-9a-f]{64}$")]
 
 
 class Rate(Decimal):

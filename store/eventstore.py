@@ -210,6 +210,13 @@ class Store:
         )
         return [r[0] for r in rows]
 
+    def last_position_of_prefix(self, prefix: str) -> int:
+        """The log position of the last event in any stream starting with ``prefix`` (0: none)."""
+        rows = self.query(f"SELECT MAX({self._pos_col}) FROM {EVENTS_TABLE} "
+                          "WHERE originator_id >= ? AND originator_id < ?",
+                          (prefix, prefix + "\uffff"))
+        return int(rows[0][0] or 0)
+
     def known_commands(self, ids: Sequence[str]) -> dict[str, str]:
         """Id -> body hash of those of ``ids`` already accepted."""
         unique = list(dict.fromkeys(ids))

@@ -72,6 +72,12 @@ def issued_statement(store: Store, contract_id: str, period: str) -> str | None:
     return str(rows[0][0]) if rows else None
 
 
+def issued_statement_stored(store: Store, contract_id: str, period: str) -> str | None:
+    """The issued statement in force for a server's hot path (since statements can be
+    voided, SPEC §11, it is read caught up, like ``issued_statement``)."""
+    return issued_statement(store, contract_id, period)
+
+
 def statement_rows(store: Store, contract_id: str | None
                    ) -> list[tuple[dict[str, Any], str | None, str | None]]:
     """(statement as issued, voided_on, void_reason) of every issued statement, in force

@@ -22,11 +22,14 @@ from ledger.contract import ContractState, fold_in
 from ledger.streams import (
     ACTIVITY,
     CONTRACT,
+    USER,
     activity_stream,
     contract_stream,
     dispute_stream,
     kind_of,
+    user_stream,
 )
+from ledger.users import User, fold_user
 from schemas import events as ev
 from store.eventstore import Pending, Store
 from store.lean import EventFetch, Interned, LeanKeeping
@@ -59,6 +62,7 @@ class Workspace:
         self.disputes: dict[str, str | None] = {}
         self.pending: list[Pending] = []
         self._dispute_versions: dict[str, int] = {}
+        self.users: dict[str, User | None] = {}
 
     # -- reading ------------------------------------------------------------
     def contract(self, contract_id: str) -> ContractState | None:
@@ -155,6 +159,14 @@ class Workspace:
             self._dispute_versions[dispute_id] = len(records)
         return self.disputes[dispute_id]
 
+    def user(self, name: str) -> User | None:
+        if name not in self.users:
+            user: User | None = None
+            for rec in self.store.stream(user_stream(name)):
+                user = fold_user(user, rec.event)
+            self.users[name] = user
+        return self.users[name]
+
     # -- writing ------------------------------------------------------------
     def append(self, stream: str, event: ev.Event) -> None:
         kind, rest = kind_of(stream)
@@ -169,6 +181,10 @@ class Workspace:
             light.evolve(event)
             version = light.version
             self._unsaved.add((contract_id, month))
+        elif kind == USER:
+            user = self.users[rest] = fold_user(self.user(rest), event)
+            assert user is not None
+            version = user.version
         else:  # dispute claim
             self.disputes[rest] = event.contract_id
             version = self._dispute_versions.get(rest, 0) + 1
@@ -205,6 +221,7 @@ class Workspace:
         self.months.clear()
         self.disputes.clear()
         self._dispute_versions.clear()
+        self.users.clear()
         self.pending = []
         self._unsaved = set()
         self.inflight = []

@@ -53,6 +53,8 @@ SPEC_CODES = frozenset((
     # SPEC §11: mistakes and their remedies
     "future_date", "reference_reused", "unknown_payment", "payment_void", "unknown_statement",
     "not_latest_statement", "statement_settled", "dispute_open",
+    # the server's users (issue 17, docs/ERRORS.md)
+    "user_exists", "unknown_user", "user_revoked",
 ))
 
 CONTRACTS = ["F1", "F2", "F3"]

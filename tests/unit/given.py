@@ -35,7 +35,8 @@ from decide import decide_command
 from ledger.activity import MonthActivity
 from ledger.contract import ContractState, fold_in
 from ledger.errors import LedgerError
-from ledger.streams import ACTIVITY, CONTRACT, kind_of
+from ledger.streams import ACTIVITY, CONTRACT, USER, kind_of
+from ledger.users import User, fold_user
 from ledger.validation import schema_error
 from schemas import events as ev
 
@@ -52,6 +53,7 @@ class Memory:
     contracts: dict[str, ContractState] = field(default_factory=dict)
     months: dict[tuple[str, str], MonthActivity] = field(default_factory=dict)
     disputes: dict[str, str] = field(default_factory=dict)
+    users: dict[str, User | None] = field(default_factory=dict)
     log: list[tuple[str, ev.Event]] = field(default_factory=list)
     today: dt.date = dt.date(2030, 12, 31)  # the recording date: histories here are in 2026-2027
 
@@ -71,6 +73,9 @@ class Memory:
     def dispute_owner(self, dispute_id: str) -> str | None:
         return self.disputes.get(dispute_id)
 
+    def user(self, name: str) -> User | None:
+        return self.users.get(name)
+
     # -- appending (as Workspace.append, positions from the in-memory log) ----
     def append(self, stream: str, event: ev.Event) -> None:
         self.log.append((stream, event))
@@ -82,6 +87,8 @@ class Memory:
             contract_id, _, month = rest.rpartition(":")
             key = (contract_id, month)
             self.months.setdefault(key, MonthActivity(month)).evolve(event)
+        elif kind == USER:
+            self.users[rest] = fold_user(self.users.get(rest), event)
         else:  # dispute claim
             self.disputes[rest] = event.contract_id
 

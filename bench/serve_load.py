@@ -1,0 +1,267 @@
+"""Load test of ``ledger serve`` on the loopback (issue 17), bounded in count and time.
+
+    .venv/bin/python bench/serve_load.py --db /tmp/load.db --clients 50 --seconds 60
+    .venv/bin/python bench/serve_load.py --db postgresql://postgres@127.0.0.1:5432/load ...
+
+A generated year (``bench/generate.py``) is split by contract: its first ``--warm`` share of
+days goes in through the CLI (so statements exist to read), the rest is dealt to the
+submitting clients, one contract's commands always to the same client in their order, in
+batches of ``--batch`` (1,000) through ``POST /api/commands``; a client re-sends a batch it
+just sent with probability ``--resend`` (every answer must then be ``duplicate``). Every
+client reads issued statements between its batches (``GET /api/statements/C/P``); clients
+that have no contract left keep reading until the time is up. Afterwards the store must
+equal the same file submitted by the CLI into an empty store: the same events (stream,
+version, topic, body without the recorded time and submitter), one command row per
+accepted id, and no answer other than accepted or duplicate (0 errors, 0 lost, 0 doubled).
+
+Prints one JSON object: statement read p50/p99/max, reads/s, commands/s through HTTP,
+duplicates seen, errors, and the equality checks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def ledger(db: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "cli", "--db", db, *args], capture_output=True,
+                          text=True, cwd=ROOT, env={**os.environ, "LEDGER_LOG_LEVEL": "warning",
+                                                    **(env or {})}, check=False)
+
+
+def owner(command: dict[str, Any], disputes: dict[str, str]) -> str:
+    """The contract a command belongs to (resolving commands name theirs indirectly)."""
+    if "contract_id" in command:
+        if command["type"] == "open_dispute":
+            disputes[command["dispute_id"]] = command["contract_id"]
+        return str(command["contract_id"])
+    if command["type"] == "resolve_dispute":
+        return disputes[command["dispute_id"]]
+    return str(command["breach_id"]).split("/", 1)[0]  # resolve_breach: CONTRACT/RULE/KEY
+
+
+def split(lines: list[str], warm: float, clients: int) -> tuple[list[str], list[list[str]]]:
+    """(lines for the CLI first, per submitting client its lines in order)."""
+    cut = int(len(lines) * warm)
+    disputes: dict[str, str] = {}
+    for line in lines[:cut]:
+        owner(json.loads(line), disputes)
+    by_contract: dict[str, list[str]] = {}
+    for line in lines[cut:]:
+        by_contract.setdefault(owner(json.loads(line), disputes), []).append(line)
+    dealt: list[list[str]] = [[] for _ in range(clients)]
+    for i, contract in enumerate(sorted(by_contract)):
+        dealt[i % clients].extend(by_contract[contract])
+    return lines[:cut], dealt
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Stats:
+    def __init__(self) -> None:
+        self.read_ms: list[float] = []
+        self.submitted = 0
+        self.submit_seconds = 0.0
+        self.statuses: Counter[str] = Counter()
+        self.errors: list[str] = []
+        self.reached: Counter[int] = Counter()  # client -> lines of its share sent
+        self.last_submit = 0.0  # time.monotonic() when the last submit was answered
+
+
+async def client(n: int, base: str, token: str, mine: list[str], targets: list[str], stats: Stats,
+                 deadline: float, batch: int, resend: float, rng: random.Random) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=120) as http:
+        chunks = [mine[i:i + batch] for i in range(0, len(mine), batch)]
+        for chunk in chunks:
+            if time.monotonic() > deadline:
+                break
+            await post(http, chunk, stats)
+            stats.reached[n] += len(chunk)
+            if rng.random() < resend:
+                await post(http, chunk, stats, resent=True)
+            await read(http, rng.choice(targets), stats)
+        while time.monotonic() < deadline:
+            await read(http, rng.choice(targets), stats)
+
+
+async def post(http: httpx.AsyncClient, chunk: list[str], stats: Stats, resent: bool = False) -> None:
+    started = time.perf_counter()
+    r = await http.post("/api/commands", content="\n".join(chunk).encode())
+    stats.submit_seconds += time.perf_counter() - started
+    if r.status_code != 200:
+        stats.errors.append(f"POST {r.status_code} {r.text[:200]}")
+        return
+    answers = [json.loads(x) for x in r.text.splitlines()]
+    if len(answers) != len(chunk):
+        stats.errors.append(f"{len(answers)} answers to {len(chunk)} commands")
+    for a in answers:
+        stats.statuses[a["status"] + (" (resent)" if resent else "")] += 1
+        if a["status"] == "rejected" or (resent and a["status"] != "duplicate"):
+            stats.errors.append(f"{a}")
+    stats.submitted += len(chunk)
+    stats.last_submit = time.monotonic()
+
+
+async def read(http: httpx.AsyncClient, target: str, stats: Stats) -> None:
+    started = time.perf_counter()
+    r = await http.get(target)
+    stats.read_ms.append((time.perf_counter() - started) * 1000)
+    if r.status_code != 200:
+        stats.errors.append(f"GET {target} {r.status_code}")
+
+
+def events(db: str) -> Counter[tuple[str, int, str, str]]:
+    from store.eventstore import open_store  # noqa: PLC0415  (after sys.path has the repository)
+
+    store = open_store(db)
+    out: Counter[tuple[str, int, str, str]] = Counter()
+    pos = "notification_id" if store.postgres else "rowid"
+    for stream, version, topic, state in store.query(
+            f"SELECT originator_id, originator_version, topic, state FROM ledger_events ORDER BY {pos}"):
+        body = json.loads(bytes(state))
+        if topic in ("UserAdded", "UserRevoked"):
+            continue
+        body.pop("recorded_at", None)
+        body.pop("submitted_by", None)
+        out[(str(stream), int(version), str(topic), json.dumps(body, sort_keys=True))] += 1
+    return out
+
+
+def fresh(db: str, tag: str) -> str:
+    if db.startswith("postgresql://"):
+        import psycopg  # noqa: PLC0415  (only for PostgreSQL)
+
+        base, name = db.rsplit("/", 1)
+        name = f"{name}_{tag}"
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return f"{base}/{name}"
+    path = Path(f"{db}.{tag}")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return str(path)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2) if ordered else 0.0
+
+
+def run(db: str, clients: int, seconds: float, batch: int, scale: float, warm: float,
+        resend: float, seed: int, workdir: Path) -> dict[str, Any]:
+    from generate import write  # noqa: PLC0415  (bench/ is on sys.path only once main runs)
+
+    year = workdir / f"year-{scale:g}.jsonl"
+    write(year, scale)
+    lines = [x for x in year.read_text(encoding="utf-8").splitlines() if x.strip()]
+    first, dealt = split(lines, warm, clients)
+    served, clean = fresh(db, "served"), fresh(db, "clean")
+    (workdir / "first.jsonl").write_text("\n".join(first) + "\n", encoding="utf-8")
+    env = {"LEDGER_TODAY": "2027-12-31"}
+    assert ledger(served, "submit", str(workdir / "first.jsonl"), env=env).returncode == 0
+    added = ledger(served, "users", "add", "loader", "--role", "finance", "--json")
+    token = json.loads(added.stdout)["token"]
+    targets = [f"/api/statements/{r['contract_id']}/{r['period']}"
+               for r in json.loads(ledger(served, "statements", "--json").stdout)]
+    port = free_port()
+    log = (workdir / "serve.log").open("wb")
+    server = subprocess.Popen([sys.executable, "-m", "cli", "--db", served, "serve", "--port", str(port)],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log,
+                              env={**os.environ, "LEDGER_LOG_LEVEL": "warning", **env})
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            httpx.get(f"{base}/api/schema", timeout=1)
+            break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    stats = Stats()
+    rng = random.Random(seed)
+    started = time.monotonic()
+    deadline = started + seconds
+
+    async def everyone() -> None:
+        await asyncio.gather(*(client(i, base, token, dealt[i], targets, stats, deadline, batch,
+                                      resend, random.Random(rng.random())) for i in range(clients)))
+    try:
+        asyncio.run(everyone())
+    finally:
+        server.terminate()
+        server.wait(30)
+        log.close()
+    wall = time.monotonic() - started
+    # what a client did not reach in time is left out of the clean run too (the same prefix)
+    reached = [line for n, mine in enumerate(dealt) for line in mine[:stats.reached[n]]]
+    (workdir / "all.jsonl").write_text("\n".join(first) + "\n", encoding="utf-8")
+    assert ledger(clean, "submit", str(workdir / "all.jsonl"), env=env).returncode == 0
+    served_events = events(served)
+    clean_events = _clean_events(clean, workdir, reached, env)
+    from store.eventstore import open_store  # noqa: PLC0415
+
+    rows = open_store(served).query("SELECT COUNT(*), COUNT(DISTINCT command_id) FROM ledger_commands")
+    return {
+        "store": "postgresql" if served.startswith("postgresql://") else "sqlite",
+        "clients": clients, "seconds": round(wall, 1), "batch": batch, "scale": scale,
+        "statement_reads": len(stats.read_ms), "reads_per_s": round(len(stats.read_ms) / wall),
+        "read_p50_ms": percentile(stats.read_ms, 0.50), "read_p99_ms": percentile(stats.read_ms, 0.99),
+        "read_max_ms": percentile(stats.read_ms, 1.0),
+        "commands_sent": stats.submitted, "share_reached": f"{len(reached)}/{sum(map(len, dealt))}",
+        "submit_seconds": round(stats.last_submit - started, 1),
+        "commands_per_s": round(stats.submitted / max(stats.last_submit - started, 1e-9)),
+        "answers": dict(stats.statuses), "errors": len(stats.errors), "first_errors": stats.errors[:5],
+        "events_equal_cli": served_events == clean_events,
+        "command_rows": rows[0][0], "command_rows_distinct": rows[0][1],
+    }
+
+
+def _clean_events(clean: str, workdir: Path, reached: list[str], env: dict[str, str]) -> Counter[Any]:
+    path = workdir / "rest.jsonl"
+    path.write_text("\n".join(reached) + "\n", encoding="utf-8")
+    assert ledger(clean, "submit", str(path), env=env).returncode in (0, 1)
+    return events(clean)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--db", required=True, help="SQLite path (suffixes added) or postgresql:// URL")
+    p.add_argument("--clients", type=int, default=50)
+    p.add_argument("--seconds", type=float, default=60)
+    p.add_argument("--batch", type=int, default=1000)
+    p.add_argument("--scale", type=float, default=0.3)
+    p.add_argument("--warm", type=float, default=0.5, help="share of the year sent by the CLI first")
+    p.add_argument("--resend", type=float, default=0.2)
+    p.add_argument("--seed", type=int, default=17)
+    args = p.parse_args(argv)
+    with tempfile.TemporaryDirectory() as folder:
+        result = run(args.db, args.clients, args.seconds, args.batch, args.scale, args.warm,
+                     args.resend, args.seed, Path(folder))
+    print(json.dumps(result, ensure_ascii=False))
+    return 0 if result["errors"] == 0 and result["events_equal_cli"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

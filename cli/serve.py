@@ -1,0 +1,30 @@
+"""``ledger serve``: the HTTP API and the web console on this store (issue 17, ``web/``)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from cli.args import Subcommands
+from cli.exits import EXIT_OK
+
+
+def register(cmds: Subcommands) -> None:
+    sp = cmds.add("serve", "serve the HTTP API (/api) and the web console (/console)", cmd_serve,
+                  json=False)
+    sp.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    sp.add_argument("--port", type=int, default=8080, help="port (default 8080; 0: any free port)")
+
+
+def cmd_serve(store: Any, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from cli.log import configure
+    from web.app import create_app
+
+    app = create_app(store, configure())
+    # One process: the store's connections and the users' cache are per process; uvicorn's
+    # own access log is off (ours is one structured line per request, without tokens).
+    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False,
+                server_header=False, date_header=True, lifespan="on", log_level="warning")
+    return EXIT_OK
