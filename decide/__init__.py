@@ -2,7 +2,8 @@
 
 ``decide_command(state, command, meta)`` checks a command against the state and
 returns the events to append, or raises a ``LedgerError`` (SPEC §3, §10).
-Families: ``contracts``, ``agents``, ``activity``, ``money``, ``disputes``;
+Families: ``contracts``, ``agents``, ``activity``, ``money``, ``disputes``,
+``quotes``;
 what they share is in ``common``.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from decide import activity, agents, contracts, disputes, money
+from decide import activity, agents, contracts, disputes, money, quotes
 from decide.common import Decider, Emitted, Meta, State
 from schemas import commands as C
 
@@ -38,6 +39,7 @@ DECIDERS: dict[type[C.Command], Decider] = {
     C.ResolveDispute: disputes.resolve_dispute,
     C.ReportBreach: disputes.report_breach,
     C.ResolveBreach: disputes.resolve_breach,
+    C.IssueQuote: quotes.issue_quote,
 }
 
 

@@ -154,3 +154,25 @@ class PeriodOutOfOrderError(LedgerError):
 
 class PeriodNotEndedError(LedgerError):
     code = "period_not_ended"
+
+
+# -- consultation and quote (SPEC §12) ------------------------------------------
+
+class QuoteExistsError(LedgerError):
+    code = "quote_exists"
+
+
+class UnknownQuoteError(LedgerError):
+    code = "unknown_quote"
+
+
+class QuoteMismatchError(LedgerError):
+    code = "quote_mismatch"
+
+
+class QuoteExpiredError(LedgerError):
+    code = "quote_expired"
+
+
+class CalendarUnknownYearError(LedgerError):
+    code = "calendar_unknown_year"

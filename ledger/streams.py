@@ -6,11 +6,13 @@
   folded into a month of activity.
 - ``dispute:<id>``: one claim event per dispute id, so two contracts cannot
   open the same dispute id.
+- ``quote:<id>``: one ``QuoteIssued`` per quote id (a quote precedes any
+  contract; ``sign_contract`` may name it).
 """
 
 from __future__ import annotations
 
-CONTRACT, ACTIVITY, DISPUTE = "contract", "activity", "dispute"
+CONTRACT, ACTIVITY, DISPUTE, QUOTE = "contract", "activity", "dispute", "quote"
 
 
 def contract_stream(contract_id: str) -> str:
@@ -28,6 +30,10 @@ def activity_prefix(contract_id: str) -> str:
 
 def dispute_stream(dispute_id: str) -> str:
     return f"{DISPUTE}:{dispute_id}"
+
+
+def quote_stream(quote_id: str) -> str:
+    return f"{QUOTE}:{quote_id}"
 
 
 def kind_of(stream: str) -> tuple[str, str]:

@@ -14,6 +14,7 @@ from typing import Any
 from msgspec import Struct, field
 
 from schemas.commands import Merchant, RefersTo
+from schemas.quote import QuoteProfile, QuoteResult
 from schemas.reports import Statement
 from schemas.terms import Terms
 from schemas.types import Multiplier, Score, Seconds  # noqa: F401  (decoded via hooks)
@@ -34,6 +35,7 @@ class ContractSigned(Event, frozen=True):
     terms: Terms
     trial_end: dt.date | None = None
     term_end: dt.date | None = None
+    quote_id: str | None = None  # the quote it came from (SPEC §12)
 
 
 class TermsAmended(Event, frozen=True):
@@ -198,12 +200,25 @@ class SettlementIssued(Event, frozen=True):
     versions: dict[str, dict[str, int]] = field(default_factory=dict)  # period -> month -> version
 
 
+class QuoteIssued(Event, frozen=True):
+    """A quote as issued (stream ``quote:<id>``): the profile it read and the result it gave,
+    never recomputed. A quote precedes any contract: its ``contract_id`` is always ""."""
+
+    quote_id: str
+    merchant: Merchant
+    issued_on: dt.date
+    valid_days: int
+    profile: QuoteProfile
+    result: QuoteResult
+
+
 EVENT_TYPES: tuple[type[Event], ...] = (
     ContractSigned, TermsAmended, TrialEnded, ContractTerminated, DepositReceived,
     DepositRefunded, AgentTrained, AgentAssessed, AgentWentLive, AgentOffboarded,
     ShiftRecorded, ShiftRetracted, SalesRecorded, ServiceMetricsRecorded, QaInspected,
     AdjustmentPosted, DisputeOpened, DisputeResolved, DisputeRegistered, BreachReported,
     BreachResolved, PaymentReceived, CreditRefunded, SettlementIssued,
+    QuoteIssued,
 )
 
 TOPICS: dict[str, type[Event]] = {cls.__name__: cls for cls in EVENT_TYPES}

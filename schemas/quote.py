@@ -8,10 +8,11 @@ Decimal type cannot carry (``service_level`` < 1, ``max_occupancy`` <= 1,
 ``shrinkage`` < 1) and the cross-field rules (a repeated (date, hour),
 overlapping shifts, ...) are checked by ``quote.check.check_profile``.
 
-The result is what ``ledger quote PROFILE.json --json`` prints and what
-``QuoteIssued`` stores beside the profile. ``IssueQuote`` and ``QuoteIssued``
-subclass the project's ``Command`` and ``Event`` bases but are not yet in the
-command union nor in the event registry.
+The result is what ``ledger quote PROFILE.json --json`` prints and what the
+``QuoteIssued`` event (``schemas.events``) stores beside the profile; the
+``issue_quote`` command that carries a profile is ``schemas.commands.IssueQuote``.
+This module imports no other schema module but ``terms`` and ``types``, so
+commands and events can both import it.
 """
 
 from __future__ import annotations
@@ -21,8 +22,6 @@ from typing import Annotated, Literal
 
 from msgspec import Meta, Struct, field
 
-from schemas.commands import Command, Merchant
-from schemas.events import Event
 from schemas.terms import Strict, Terms, Weekday
 from schemas.types import Clock, Count, Id, Multiplier, NonNegFen, Rate, Score
 
@@ -166,24 +165,3 @@ class QuoteResult(Struct, frozen=True):
     fixed_fee_fen: int
     uncovered: list[Uncovered]  # 7 rows, weekday 1-7
     terms_proposed: TermsProposed
-
-
-# -- command and event (to be wired into the union and the registry) -------------
-
-class IssueQuote(Command, tag="issue_quote", frozen=True):
-    quote_id: Id
-    merchant: Merchant
-    issued_on: dt.date
-    valid_days: Annotated[int, Meta(ge=1, le=3650)]
-    profile: QuoteProfile
-
-
-class QuoteIssued(Event, frozen=True):
-    """A quote as issued: the profile it read and the result it gave (never recomputed)."""
-
-    quote_id: str
-    merchant: Merchant
-    issued_on: dt.date
-    valid_days: int
-    profile: QuoteProfile
-    result: QuoteResult

@@ -1,6 +1,7 @@
 """A unit of work over the store: load streams once, fold, append, commit.
 
-The decide functions read contract and month states through the workspace
+The decide functions read contract and month states (and dispute owners and
+quotes) through the workspace
 (it is their ``decide.State``) and intake appends the events they return;
 the events fold into the cached states at once, so the next command of the
 same batch sees them. Contracts are kept lean (``store.lean``) and months
@@ -21,10 +22,12 @@ from ledger.contract import ContractState, fold_in
 from ledger.streams import (
     ACTIVITY,
     CONTRACT,
+    QUOTE,
     activity_stream,
     contract_stream,
     dispute_stream,
     kind_of,
+    quote_stream,
 )
 from schemas import events as ev
 from store.eventstore import Pending, Store
@@ -57,6 +60,7 @@ class Workspace:
         self.disputes: dict[str, str | None] = {}
         self.pending: list[Pending] = []
         self._dispute_versions: dict[str, int] = {}
+        self.quotes: dict[str, ev.QuoteIssued | None] = {}
 
     # -- reading ------------------------------------------------------------
     def contract(self, contract_id: str) -> ContractState | None:
@@ -153,6 +157,16 @@ class Workspace:
             self._dispute_versions[dispute_id] = len(records)
         return self.disputes[dispute_id]
 
+    def quote(self, quote_id: str) -> ev.QuoteIssued | None:
+        """The quote's one event (``quote:<id>``), stored or appended in this batch."""
+        if quote_id not in self.quotes:
+            found = None
+            for rec in self.store.stream(quote_stream(quote_id)):
+                if isinstance(rec.event, ev.QuoteIssued):
+                    found = rec.event
+            self.quotes[quote_id] = found
+        return self.quotes[quote_id]
+
     # -- writing ------------------------------------------------------------
     def append(self, stream: str, event: ev.Event) -> None:
         kind, rest = kind_of(stream)
@@ -167,6 +181,10 @@ class Workspace:
             light.evolve(event)
             version = light.version
             self._unsaved.add((contract_id, month))
+        elif kind == QUOTE:  # a stream of one event: a second one collides on version 1
+            assert isinstance(event, ev.QuoteIssued)
+            self.quotes[rest] = event
+            version = 1
         else:  # dispute claim
             self.disputes[rest] = event.contract_id
             version = self._dispute_versions.get(rest, 0) + 1
@@ -203,6 +221,7 @@ class Workspace:
         self.months.clear()
         self.disputes.clear()
         self._dispute_versions.clear()
+        self.quotes.clear()
         self.pending = []
         self._unsaved = set()
         self.inflight = []

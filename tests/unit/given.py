@@ -6,7 +6,7 @@ decoder intake uses (``app.intake._COMMANDS``: strict msgspec, ``intake_dec_hook
 events it returns the way ``store.workspace.Workspace.append`` does: contract
 events folded with ``ledger.contract.fold_in`` (plain keeping), activity events
 into a ``MonthActivity`` per (contract, month), dispute claims into an owner
-map. A given command that is rejected raises at once, naming it.
+map, quotes by id. A given command that is rejected raises at once, naming it.
 
 Then one step: ``when(state, command)`` returns the events a command produces
 (and appends them); ``rejects(state, command)`` returns the ``LedgerError`` and
@@ -35,7 +35,7 @@ from decide import decide_command
 from ledger.activity import MonthActivity
 from ledger.contract import ContractState, fold_in
 from ledger.errors import LedgerError
-from ledger.streams import ACTIVITY, CONTRACT, kind_of
+from ledger.streams import ACTIVITY, CONTRACT, QUOTE, kind_of
 from ledger.validation import schema_error
 from schemas import events as ev
 
@@ -52,6 +52,7 @@ class Memory:
     contracts: dict[str, ContractState] = field(default_factory=dict)
     months: dict[tuple[str, str], MonthActivity] = field(default_factory=dict)
     disputes: dict[str, str] = field(default_factory=dict)
+    quotes: dict[str, ev.QuoteIssued] = field(default_factory=dict)
     log: list[tuple[str, ev.Event]] = field(default_factory=list)
 
     # -- decide.common.State ------------------------------------------------
@@ -70,6 +71,9 @@ class Memory:
     def dispute_owner(self, dispute_id: str) -> str | None:
         return self.disputes.get(dispute_id)
 
+    def quote(self, quote_id: str) -> ev.QuoteIssued | None:
+        return self.quotes.get(quote_id)
+
     # -- appending (as Workspace.append, positions from the in-memory log) ----
     def append(self, stream: str, event: ev.Event) -> None:
         self.log.append((stream, event))
@@ -81,6 +85,9 @@ class Memory:
             contract_id, _, month = rest.rpartition(":")
             key = (contract_id, month)
             self.months.setdefault(key, MonthActivity(month)).evolve(event)
+        elif kind == QUOTE:
+            assert isinstance(event, ev.QuoteIssued)
+            self.quotes[rest] = event
         else:  # dispute claim
             self.disputes[rest] = event.contract_id
 
