@@ -165,3 +165,63 @@ class QuoteResult(Struct, frozen=True):
     fixed_fee_fen: int
     uncovered: list[Uncovered]  # 7 rows, weekday 1-7
     terms_proposed: TermsProposed
+
+
+# -- reports on quotes (``ledger quotes``, ``ledger quote compare``, ``ledger calendar check``) --
+
+class QuoteRow(Struct, frozen=True):
+    """One line of ``ledger quotes``."""
+
+    quote_id: str
+    merchant_id: str
+    merchant_name: str
+    platform: str
+    issued_on: dt.date
+    valid_until: dt.date  # the last day a contract may be signed from it
+    monthly_agent_shifts: FourDecimals
+    monthly_estimate_fen: int
+    fixed_fee_fen: int
+    contracts: list[str]  # contracts signed from it
+
+
+class CompareRow(Struct, frozen=True):
+    """One period of a contract against its quote (``ledger quote compare``)."""
+
+    period: str
+    first: dt.date  # the dates counted: service days of the period before ``on``
+    last: dt.date
+    days: int
+    quoted_agent_shifts: int  # the quote's plan on those dates
+    planned_agent_shifts: int  # the contract's plan (SPEC §4) on those dates
+    worked_agent_shifts: int  # distinct live agents with a recorded shift, excess included
+    forecast_inquiries: FourDecimals  # the quote's forecast on those dates (uplift on its special days)
+    sessions: int  # sessions recorded (record_service_metrics) on those dates
+    quoted_fen: int  # the quote's monthly price for the contract's model, per service day
+    statement_no: str | None  # the period's statement, once issued
+    billed_subtotal_fen: int | None
+
+
+class PlanWarningRow(Struct, frozen=True):
+    """A plan that works a statutory holiday without a special day, or rests on a make-up
+    workday (``ledger calendar check``); a warning, never an error."""
+
+    contract_id: str
+    code: str  # works_on_holiday | rests_on_makeup_workday | calendar_unknown_year
+    date: dt.date
+    message: str
+
+
+class Comparison(Struct, frozen=True):
+    """``ledger quote compare``: a contract signed from a quote, period by period."""
+
+    contract_id: str
+    quote_id: str
+    merchant_id: str
+    signed_on: dt.date
+    quote_issued_on: dt.date
+    model: str  # the contract's pricing model: which quoted price applies
+    quoted_monthly_fen: int
+    quoted_monthly_agent_shifts: FourDecimals
+    on: dt.date  # dates before it are counted
+    periods: list[CompareRow]
+    warnings: list[PlanWarningRow]
