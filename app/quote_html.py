@@ -36,6 +36,18 @@ from schemas.terms import BasePlusCommission, FixedFee, Terms
 
 WIDTH, HEIGHT = 720, 250  # the chart's drawing units (its viewBox)
 LEFT, RIGHT, TOP, BOTTOM = 46, 40, 24, 34
+# SVG presentation attributes (not CSS classes: WeasyPrint's SVG renderer reads these)
+GRID = 'stroke="#e5e7eb" stroke-width="0.6"'
+AXIS_LINE = 'stroke="#6b7280" stroke-width="0.8"'
+DAY = 'stroke="#9aa3af" stroke-width="0.6" stroke-dasharray="2 2"'
+BAR = 'fill="#9cc3e6"'
+NEED = 'fill="none" stroke="#1d2330" stroke-width="1"'
+PLAN = 'fill="none" stroke="#d9731a" stroke-width="2" stroke-linejoin="round"'
+FONT = 'font-family="Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"'
+AXIS = f'font-size="8" fill="#4b5563" {FONT}'
+AXIS_AGENTS = f'font-size="8" fill="#b35c10" {FONT}'
+WEEKDAY = f'font-size="9" fill="#1d2330" {FONT}'
+HOUR = f'font-size="6.5" fill="#9aa3af" {FONT}'
 PER_MONTH = '<span class="per">/月 month</span>'
 CYCLES = {"monthly": "月结 monthly", "quarterly": "季结 quarterly"}
 
@@ -53,7 +65,7 @@ class QuoteHeading:
 
 
 def nice_ceiling(value: float) -> float:
-    """The smallest 1, 2, 2.5 or 5 times a power of ten that is >= value (1 for 0)."""
+    """The smallest 1, 2, 2.5 or 5 times a power of ten that is >= value, and at least 1."""
     if value <= 0:
         return 1.0
     scale = float(10 ** len(str(int(value))))
@@ -84,7 +96,8 @@ def chart(result: QuoteResult, profile: QuoteProfile) -> str:
     duty = plan_on_duty(result, profile)
     peak = max(float(Decimal(r.inquiries)) for r in rows)
     top_q = nice_ceiling(peak)
-    top_a = nice_ceiling(max([*(r.scheduled for r in rows), *duty.values(), 1]))
+    most = max([*(r.scheduled for r in rows), *duty.values(), 1])
+    top_a = float(-(-most // 4) * 4)  # whole agents on each of the four grid lines
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / len(rows)
     base = TOP + plot_h
@@ -99,35 +112,35 @@ def chart(result: QuoteResult, profile: QuoteProfile) -> str:
     for i in range(5):  # grid and both axes' labels
         frac = i / 4
         y = base - frac * plot_h
-        parts.append(f'<line class="grid" x1="{LEFT}" x2="{LEFT + plot_w}" y1="{_n(y)}" y2="{_n(y)}"/>')
-        parts.append(f'<text class="ax" x="{LEFT - 4}" y="{_n(y + 3)}" text-anchor="end">'
+        parts.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{_n(y)}" y2="{_n(y)}" {GRID}/>')
+        parts.append(f'<text x="{LEFT - 4}" y="{_n(y + 3)}" text-anchor="end" {AXIS}>'
                      f"{_label(top_q * frac)}</text>")
-        parts.append(f'<text class="ax agents" x="{LEFT + plot_w + 4}" y="{_n(y + 3)}">'
+        parts.append(f'<text x="{LEFT + plot_w + 4}" y="{_n(y + 3)}" {AXIS_AGENTS}>'
                      f"{_label(top_a * frac)}</text>")
     for i, r in enumerate(rows):  # the bars
         value = float(Decimal(r.inquiries))
         if value > 0:
             y = y_q(value)
-            parts.append(f'<rect class="bar" x="{_n(LEFT + i * slot + 0.3)}" y="{_n(y)}" '
+            parts.append(f'<rect x="{_n(LEFT + i * slot + 0.3)}" y="{_n(y)}" {BAR} '
                          f'width="{_n(slot - 0.6)}" height="{_n(base - y)}">'
                          f"<title>{esc(_tip(r))}</title></rect>")
     for day in range(7):  # weekday bands
         x = LEFT + day * 24 * slot
         if day:
-            parts.append(f'<line class="day" x1="{_n(x)}" x2="{_n(x)}" y1="{TOP}" y2="{_n(base + 14)}"/>')
+            parts.append(f'<line x1="{_n(x)}" x2="{_n(x)}" y1="{TOP}" y2="{_n(base + 14)}" {DAY}/>')
         zh, en = WEEKDAYS[day]
-        parts.append(f'<text class="wd" x="{_n(x + 12 * slot)}" y="{_n(base + 26)}" text-anchor="middle">'
+        parts.append(f'<text x="{_n(x + 12 * slot)}" y="{_n(base + 26)}" text-anchor="middle" {WEEKDAY}>'
                      f"{esc(zh)} {esc(en)}</text>")
         for hour in (0, 6, 12, 18):
-            parts.append(f'<text class="hr" x="{_n(x + (hour + 0.5) * slot)}" y="{_n(base + 10)}" '
-                         f'text-anchor="middle">{hour}</text>')
+            parts.append(f'<text x="{_n(x + (hour + 0.5) * slot)}" y="{_n(base + 10)}" '
+                         f'text-anchor="middle" {HOUR}>{hour}</text>')
     need = [float(r.scheduled) for r in rows]
     plan = [float(duty[r.weekday, r.hour]) for r in rows]
-    parts.append(f'<path class="need" d="{_steps(need, slot, y_a)}"/>')
-    parts.append(f'<path class="plan" d="{_steps(plan, slot, y_a)}"/>')
-    parts.append(f'<line class="axis" x1="{LEFT}" x2="{LEFT + plot_w}" y1="{_n(base)}" y2="{_n(base)}"/>')
-    parts.append(f'<text class="ax" x="{LEFT - 4}" y="{TOP - 10}" text-anchor="end">咨询/小时</text>')
-    parts.append(f'<text class="ax agents" x="{LEFT + plot_w + 4}" y="{TOP - 10}">人 agents</text>')
+    parts.append(f'<path d="{_steps(need, slot, y_a)}" {NEED}/>')
+    parts.append(f'<path d="{_steps(plan, slot, y_a)}" {PLAN}/>')
+    parts.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{_n(base)}" y2="{_n(base)}" {AXIS_LINE}/>')
+    parts.append(f'<text x="{LEFT - 4}" y="{TOP - 10}" text-anchor="end" {AXIS}>咨询/小时</text>')
+    parts.append(f'<text x="{LEFT + plot_w + 4}" y="{TOP - 10}" {AXIS_AGENTS}>人 agents</text>')
     title = "每小时预测咨询量（柱）与排班人数（线） Forecast inquiries per hour and agents"
     return (f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" xmlns="http://www.w3.org/2000/svg" '
             f'role="img" aria-label="{esc(title)}"><title>{esc(title)}</title>{"".join(parts)}</svg>')
@@ -293,16 +306,16 @@ def _appendix(result: QuoteResult) -> str:
             f = rows[w, hour]
             value = Decimal(f.inquiries)
             text = f"{value.normalize():f}" if value else "·"
-            cells.append(f'<td class="num{" zero" if not value else ""}">{esc(text)}'
-                         f'<span class="sched">{f.scheduled}</span></td>')
+            cells.append(f'<td class="num{" zero" if not value else ""}"><span class="sched">'
+                         f"{f.scheduled}</span>{esc(text)}</td>")
         body.append(f'<tr><th>{hour:02d}</th>{"".join(cells)}</tr>')
     gaps = "；".join(f"{WEEKDAYS[u.weekday - 1][0]} {Decimal(u.inquiries).normalize():f}"
                     for u in result.uncovered if Decimal(u.inquiries))
     uncovered = (bi(f"班次之外的预测咨询量（未排班）：{gaps}", "Forecast inquiries outside every shift "
                     "(not staffed), per weekday.") if gaps
                  else bi("所有预测咨询均在班次时段内。", "Every forecast inquiry falls in a shift."))
-    legend = bi("每格：预测咨询量，右下为排班人数（含预留）",
-                "each cell: forecast inquiries; small: agents scheduled (after shrinkage)")
+    legend = bi("每格：橙色小字为排班人数（含预留），其后为预测咨询量",
+                "each cell: agents scheduled (orange, after shrinkage), then forecast inquiries")
     return (f'<section class="appendix"><h2>{bi("附录：分时预测", "Appendix: forecast by hour")}</h2>'
             f'<p class="note">{legend}</p><table class="grid"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table><p class="note">{uncovered}</p></section>')
@@ -398,16 +411,6 @@ h2 { font-size: 11pt; color: #1f4e79; margin: 5mm 0 2mm; border-bottom: 0.8pt so
   padding-bottom: 0.8mm; break-after: avoid; }
 h2 .en { display: inline; font-size: 8pt; margin-left: 1.5mm; }
 svg.chart { width: 100%; height: auto; display: block; }
-svg .grid { stroke: #e5e7eb; stroke-width: 0.6; }
-svg .axis { stroke: #6b7280; stroke-width: 0.8; }
-svg .day { stroke: #9aa3af; stroke-width: 0.6; stroke-dasharray: 2 2; }
-svg .bar { fill: #9cc3e6; }
-svg .need { fill: none; stroke: #1d2330; stroke-width: 1; }
-svg .plan { fill: none; stroke: #d9731a; stroke-width: 2; stroke-linejoin: round; }
-svg text { font-size: 8px; fill: #4b5563; }
-svg text.agents { fill: #b35c10; }
-svg text.wd { font-size: 9px; fill: #1d2330; }
-svg text.hr { font-size: 6.5px; fill: #9aa3af; }
 .legend { font-size: 8pt; margin: 1mm 0 0; }
 .legend .zh, .legend .en { display: inline; } .legend .en { margin: 0 3mm 0 1mm; }
 .key { display: inline-block; width: 6mm; height: 2.5mm; vertical-align: 0; margin-right: 1mm; }
@@ -437,7 +440,7 @@ table.grid th { font-size: 7.5pt; background: #eef2f7; padding: 0.5mm; border: 0
 table.grid th .en { display: inline; margin-left: 1mm; font-size: 6.5pt; }
 table.grid td { border: 0.5pt solid #e3e7ed; padding: 0.3mm 1mm; font-size: 7.5pt; }
 table.grid td.zero { color: #c0c5cc; }
-table.grid .sched { float: left; color: #b35c10; font-size: 6.5pt; }
+table.grid .sched { color: #b35c10; font-size: 6.5pt; margin-right: 1.5mm; }
 footer { margin-top: 5mm; padding-top: 2mm; border-top: 0.6pt solid #cfd6df; font-size: 8pt; color: #374151; }
 footer .zh { font-weight: bold; } footer .zh + .en { display: inline; margin: 0 1.5mm; }
 """

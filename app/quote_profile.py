@@ -16,9 +16,10 @@ its uplift), and the holidays and promotions of the coming months as
 ``special_days`` from the calendar (``quote.calendar``), each ``like`` the same
 label when the history has one. Everything else takes the values of the SPEC
 §12 example, to be edited: handling time, concurrency, service targets,
-shrinkage, shifts, rates, and ``monthly_sales_fen`` (0: the hourly report has
-no sales). Dates in years the calendar does not cover get promotions only; each
-such year is reported in ``notes``.
+shrinkage, shifts, rates, the contract ``terms`` the quote does not derive,
+and ``monthly_sales_fen`` (0: the hourly report has no sales). Dates in years
+the calendar does not cover get promotions only; each such year is reported
+in ``notes``.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ DEFAULTS: dict[str, Any] = {  # the SPEC §12 example: edit before quoting
     "rates": {"shift_rate_fen": 25000, "commission_rate": "0.01",
               "special_multiplier": "1.5", "fixed_premium": "0.1"},
     "monthly_sales_fen": 0,
+    "terms": {"settlement_cycle": "monthly", "payment_due_days": 7, "tax_rate": "0.06",
+              "deposit_fen": 0, "billing": "postpaid"},
 }
 
 
@@ -147,7 +150,8 @@ def draft_profile(history: list[dict[str, Any]], dates: list[dt.date], platform:
     if not history:
         notes.append("the report lists no date: the forecast is 0 everywhere")
     notes.append("monthly_sales_fen is 0: fill in the shop's monthly sales for the commission estimate")
-    profile = {**DEFAULTS, "special_days": ahead, "history_special_days": marked, "history": history}
+    profile = {**json.loads(json.dumps(DEFAULTS)), "special_days": ahead, "history_special_days": marked,
+               "history": history}
     return profile, notes
 
 

@@ -66,7 +66,7 @@ def profile() -> dict[str, Any]:
         if day["label"] in ("双11", "双12"):
             day["like"] = "618"
     body["monthly_sales_fen"] = 15_000_000
-    body["terms"] = {"deposit_fen": 1_000_000}
+    body["terms"]["deposit_fen"] = 1_000_000
     return body
 
 

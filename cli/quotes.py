@@ -218,7 +218,8 @@ def _draft(args: argparse.Namespace, rest: list[str]) -> int:
         raise UsageError(f"{args.source}: {exc}") from None
     for problem in read.problems:
         where = f" ({problem.column})" if problem.column else ""
-        print(f"row {problem.row}{where}: {problem.status}: {problem.message}", file=sys.stderr)
+        reason = f" ({problem.reason})" if problem.reason else ""
+        print(f"row {problem.row}{where}: {problem.status}{reason}: {problem.message}", file=sys.stderr)
     if read.errors:
         print(f"ledger: {len(read.errors)} rows of {args.source} cannot be read; no profile written",
               file=sys.stderr)
