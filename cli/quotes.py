@@ -109,7 +109,7 @@ def _compute(args: argparse.Namespace, path: str) -> int:
         profile = read_profile(data)
         result = quote(profile, at="")
     except LedgerError as error:
-        return _refused(error, args, "the profile")
+        return _refused(error, args, "profile")
     from app.quote_html import QuoteHeading
 
     heading = QuoteHeading(provider=_provider(), source=Path(path).name)
@@ -202,6 +202,7 @@ def _draft(args: argparse.Namespace, rest: list[str]) -> int:
     from app.importing.hourly import TableError, load_hourly, read_hourly
     from app.quote_profile import draft_profile, format_profile
     from app.today import today
+    from schemas.quote import MAX_HISTORY
 
     if rest or not args.source:
         raise UsageError("usage: ledger quote profile --from REPORT [--platform P] [--start DATE] "
@@ -223,6 +224,10 @@ def _draft(args: argparse.Namespace, rest: list[str]) -> int:
     if read.errors:
         print(f"ledger: {len(read.errors)} rows of {args.source} cannot be read; no profile written",
               file=sys.stderr)
+        return EXIT_FAILED
+    if len(read.history) > MAX_HISTORY:
+        print(f"ledger: {len(read.history):,} history rows; a profile holds at most {MAX_HISTORY:,}: "
+              "export fewer days; no profile written", file=sys.stderr)
         return EXIT_FAILED
     first_of_next = (today().replace(day=1) + dt.timedelta(days=32)).replace(day=1)
     profile, notes = draft_profile(read.history, read.dates, args.platform, args.start or first_of_next,
@@ -272,7 +277,7 @@ def cmd_calendar(store: Any, args: argparse.Namespace) -> int:
     try:
         year = calendar_year(int(args.target[0]), args.platform)
     except LedgerError as error:
-        return _refused(error, args, "the year")
+        return _refused(error, args, "year")
     if args.json:
         from cli.args import out
 
