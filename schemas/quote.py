@@ -11,8 +11,9 @@ overlapping shifts, ...) are checked by ``quote.check.check_profile``.
 The result is what ``ledger quote PROFILE.json --json`` prints and what the
 ``QuoteIssued`` event (``schemas.events``) stores beside the profile; the
 ``issue_quote`` command that carries a profile is ``schemas.commands.IssueQuote``.
-This module imports no other schema module but ``terms`` and ``types``, so
-commands and events can both import it.
+The report rows of ``ledger quotes``, ``ledger quote compare`` and ``ledger
+calendar check`` close the module. It imports no other schema module but
+``terms`` and ``types``, so commands and events can both import it.
 """
 
 from __future__ import annotations
