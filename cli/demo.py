@@ -1,4 +1,10 @@
-"""``ledger demo``: a realistic sample loaded through the ordinary intake."""
+"""``ledger demo``: a realistic sample loaded through the ordinary intake.
+
+It prints the issued statements, the breach records on 2026-12-31, the quote
+YIYI-TB-01 was signed from against what followed (``ledger quote compare``)
+and the calendar's warnings about the plans (``ledger calendar check``), and
+writes one statement as HTML and PDF.
+"""
 
 from __future__ import annotations
 
@@ -39,5 +45,24 @@ def run_demo(store: Any, args: argparse.Namespace) -> int:
     records = breaches(store, None, None, DEMO_TODAY, None)
     render.table([msgspec.structs.asdict(r) for r in records], "Breach records on 2026-12-31",
                  skip=("evidence", "detail"))
+    show_quote(store)
     write_demo_documents(store)  # one HTML and one PDF statement, paths on stderr
     return EXIT_OK
+
+
+def show_quote(store: Any) -> None:
+    """The quote YIYI-TB-01 was signed from against its first three months, and the
+    calendar's warnings about every plan (SPEC §12)."""
+    import datetime as dt
+
+    import msgspec
+
+    from app.quotes import calendar_check, compare
+    from cli import render
+    from cli.demo_data import YIYI
+    from cli.quotes import show_comparison
+
+    on = dt.date(2026, 12, 1)
+    show_comparison(compare(store, YIYI, None, on))
+    render.table([msgspec.structs.asdict(w) for w in calendar_check(store, None, on)],
+                 "Calendar warnings on every plan (ledger calendar check)")

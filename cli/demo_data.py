@@ -57,6 +57,8 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from cli import demo_quote
+
 Command = dict[str, Any]
 
 START = dt.date(2026, 9, 1)
@@ -76,13 +78,13 @@ SHUXIANG = "SHUXIANG-DY-01"
 # --json`` after a run; change them whenever the sample's activity changes
 # (tests/test_demo.py checks that the settled contracts end at a zero balance).
 TOTAL_FEN = {
-    (YIYI, "2026-09"): 2485166, (YIYI, "2026-10"): 2519320, (YIYI, "2026-11"): 2841815,
+    (YIYI, "2026-09"): 4335924, (YIYI, "2026-10"): 4619215, (YIYI, "2026-11"): 4393980,
     (JINXIU, "2026-09"): 3180000, (JINXIU, "2026-10"): 3487058, (JINXIU, "2026-11"): 4059800,
-    (JIKE, "2026-09"): 2544000, (JIKE, "2026-10"): 2544000,
+    (JIKE, "2026-09"): 2544000, (JIKE, "2026-10"): 2623500,
     (SHUXIANG, "2026-09"): 3696327, (SHUXIANG, "2026-10"): 3655536,
 }
-# What is left of JIKE's deposit after its final statement applied 267 230.
-JIKE_DEPOSIT_LEFT_FEN = 732770
+# What is left of JIKE's deposit after its final statement applied 293 730.
+JIKE_DEPOSIT_LEFT_FEN = 706270
 
 
 def _d(text: str) -> dt.date:
@@ -183,6 +185,16 @@ def _staffing(shifts: list[tuple[str, str, str, int]], weekdays: list[int],
     }
 
 
+def _holidays(agents: dict[str, int], multiplier: str) -> list[dict[str, Any]]:
+    """The statutory holidays of the demo's months (``quote.calendar``: 中秋 09-25 to 09-27,
+    国庆 10-01 to 10-07) as special days with these agents."""
+    from quote.calendar import holidays
+
+    return [{"date": day.isoformat(), "kind": "holiday", "label": name, "agents": dict(agents),
+             "multiplier": multiplier}
+            for day, name in holidays(START.year).items() if START <= day <= RUNNING_UNTIL]
+
+
 def _plan_of(staffing: dict[str, Any]) -> _Plan:
     return _Plan(
         shifts={s["code"]: s["agents"] for s in staffing["shifts"]},
@@ -240,21 +252,17 @@ def _pay(log: _Log, contract: str, payment_id: str, amount_fen: int, received_on
 
 
 def _yiyi(log: _Log, rng: random.Random) -> None:
-    staffing = _staffing(
-        [("early", "08:00", "16:00", 2), ("late", "16:00", "24:00", 1)], [1, 2, 3, 4, 5, 6, 7],
-        [{"date": "2026-11-11", "kind": "promotion", "label": "双11",
-          "agents": {"early": 4, "late": 3}, "multiplier": "1.5"}])
-    log.add("2026-08-18", "sign_contract", contract_id=YIYI,
-            merchant={"id": "TB-88120345", "name": "衣依原创女装店", "platform": "taobao"},
+    # Consultation first: the quote from the shop's own hourly inquiries, then the
+    # contract signed from it with the base + commission terms it proposes.
+    merchant = {"id": "TB-88120345", "name": "衣依原创女装店", "platform": "taobao"}
+    profile = demo_quote.profile()
+    log.add(demo_quote.ISSUED_ON, "issue_quote", quote_id=demo_quote.QUOTE_ID, merchant=merchant,
+            issued_on=demo_quote.ISSUED_ON, valid_days=demo_quote.VALID_DAYS, profile=profile)
+    terms = demo_quote.proposed_terms(profile)
+    staffing = terms["staffing"]
+    log.add("2026-08-18", "sign_contract", contract_id=YIYI, merchant=merchant,
             signed_on="2026-08-18", service_start="2026-09-01", trial_end="2026-09-30",
-            terms={
-                "settlement_cycle": "monthly", "payment_due_days": 7, "tax_rate": "0.06",
-                "pricing": {"model": "base_plus_commission", "shift_rate_fen": 25000,
-                            "commission_rate": "0.01", "deposit_fen": 1000000},
-                "staffing": staffing,
-                "kpi": {"min_qa_score": 85, "max_first_response_s": 30},
-                "penalties": _penalties(20000, 10000),
-            })
+            quote_id=demo_quote.QUOTE_ID, terms=terms)
     log.add("2026-08-25", "record_deposit", contract_id=YIYI, amount_fen=1000000,
             received_on="2026-08-25", reference="ICBC-HZ-20260825-0031")
     agents = [_Agent("yy-01", "王小雅", START), _Agent("yy-02", "李婷", START),
@@ -292,9 +300,10 @@ def _yiyi(log: _Log, rng: random.Random) -> None:
             sales = rng.randint(1800000, 2600000) if day == DOUBLE_11 else rng.randint(280000, 760000)
             log.add(day, "record_sales", contract_id=YIYI, agent_id=agent, date=day.isoformat(),
                     sales_fen=sales, orders=sales // 15800)
-        log.add(day, "record_service_metrics", contract_id=YIYI, agent_id=on_duty[-1],
-                date=day.isoformat(), sessions=rng.randint(90, 160),
-                avg_first_response_s=rng.randint(11, 24))
+        for agent in on_duty:  # each agent's sessions: ``ledger quote compare`` sets them by the forecast
+            log.add(day, "record_service_metrics", contract_id=YIYI, agent_id=agent,
+                    date=day.isoformat(), sessions=rng.randint(45, 70),
+                    avg_first_response_s=rng.randint(11, 24))
 
     _qa(log, YIYI, "YY-QA", [
         ("2026-09-08", "yy-01", 91), ("2026-09-17", "yy-03", 82), ("2026-09-26", "yy-04", 89),
@@ -332,8 +341,7 @@ def _payments_yiyi(log: _Log) -> None:
 def _jinxiu(log: _Log, rng: random.Random) -> None:
     staffing = _staffing(
         [("day", "09:00", "18:00", 2), ("evening", "18:00", "23:00", 1)], [1, 2, 3, 4, 5, 6, 7],
-        [{"date": "2026-10-01", "kind": "holiday", "label": "国庆节", "agents": {"day": 1},
-          "multiplier": "1"},
+        [*_holidays({"day": 1}, "1"),  # 中秋 and 国庆: one day agent, the evening as planned
          {"date": "2026-11-11", "kind": "promotion", "label": "双11",
           "agents": {"day": 4, "evening": 3}, "multiplier": "2"}])
     log.add("2026-08-20", "sign_contract", contract_id=JINXIU,
@@ -413,7 +421,12 @@ def _jinxiu(log: _Log, rng: random.Random) -> None:
 def _jike(log: _Log, rng: random.Random) -> None:
     staffing = _staffing(
         [("day", "08:30", "17:30", 2)], [1, 2, 3, 4, 5, 6],
-        [{"date": "2026-11-11", "kind": "promotion", "label": "双11", "agents": {"day": 3},
+        # Monday to Saturday: the statutory holidays get one agent, and Sunday 09-20, a
+        # make-up workday (调休) for 国庆, is worked by two (billed as extra shifts).
+        [*_holidays({"day": 1}, "1"),
+         {"date": "2026-09-20", "kind": "workday", "label": "国庆节调休", "agents": {"day": 2},
+          "multiplier": "1"},
+         {"date": "2026-11-11", "kind": "promotion", "label": "双11", "agents": {"day": 3},
           "multiplier": "1.5"}])
     log.add("2026-08-15", "sign_contract", contract_id=JIKE,
             merchant={"id": "JD-10086521", "name": "极客数码专营店", "platform": "jd"},

@@ -3,8 +3,9 @@
 Exit status: 0 success, 1 a command was rejected or a check failed, 2 bad
 usage (including a store that cannot be opened). Every report prints a table
 by default and exact JSON with ``--json``. The subcommands live in
-``cli.submit``, ``cli.reports``, ``cli.admin``, ``cli.users`` and ``cli.serve``, each with a
-``register``.
+``cli.submit``, ``cli.reports``, ``cli.admin``, ``cli.users``, ``cli.serve`` and
+``cli.quotes``, each with a ``register``. A subcommand that sets ``needs_store`` (a
+predicate on its arguments) runs without opening the store when it answers False.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import sys
 
 from app.statements import ReportError
 from app.today import TodayError
-from cli import admin, reports, serve, submit, users
+from cli import admin, quotes, reports, serve, submit, users
 from cli.args import Subcommands, UsageError
 from cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
@@ -25,7 +26,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=os.environ.get("LEDGER_DB", "ledger.db"),
                    help="SQLite file path or postgresql:// URL (default: $LEDGER_DB or ./ledger.db)")
     cmds = Subcommands(p.add_subparsers(dest="command", required=True))
-    for module in (submit, reports, admin, users, serve):
+    for module in (submit, reports, admin, users, serve, quotes):
         module.register(cmds)
     return p
 
@@ -37,8 +38,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0) if exc.code in (0, None) else EXIT_USAGE
     from store.eventstore import StoreError, describe, open_store
 
+    needs_store = getattr(args, "needs_store", None)
     try:
-        store = open_store(args.db)
+        store = open_store(args.db) if needs_store is None or needs_store(args) else None
         return int(args.run(store, args))
     except StoreError as exc:
         print(f"ledger: {exc}", file=sys.stderr)

@@ -3,8 +3,8 @@
 ``decide_command(state, command, meta)`` checks a command against the state and
 returns the events to append, or raises a ``LedgerError`` (SPEC §3, §10).
 Families: ``contracts``, ``agents``, ``activity``, ``money``, ``disputes``,
-``remedies``, ``users``; what they share is in ``common``. Before any of them, a
-fact dated after the day it is recorded is refused (``future_date``, SPEC §11).
+``remedies``, ``users``, ``quotes``; what they share is in ``common``. Before any of
+them, a fact dated after the day it is recorded is refused (``future_date``, SPEC §11).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from decide import activity, agents, contracts, disputes, money, remedies, users
+from decide import activity, agents, contracts, disputes, money, quotes, remedies, users
 from decide.common import Decider, Emitted, Meta, State
 from ledger import errors as E
 from schemas import commands as C
@@ -41,6 +41,7 @@ DECIDERS: dict[type[C.Command], Decider] = {
     C.ResolveDispute: disputes.resolve_dispute,
     C.ReportBreach: disputes.report_breach,
     C.ResolveBreach: disputes.resolve_breach,
+    C.IssueQuote: quotes.issue_quote,
     C.AddUser: users.add_user,
     C.RevokeUser: users.revoke_user,
     C.VoidPayment: remedies.void_payment,
@@ -70,6 +71,7 @@ FACT_DATES: dict[type[C.Command], tuple[str, ...]] = {
     C.ResolveBreach: ("on",),
     C.VoidPayment: ("on",),
     C.VoidStatement: ("on",),
+    C.IssueQuote: ("issued_on",),
 }
 
 

@@ -1,7 +1,7 @@
 """What every decide function shares: the state it reads, its result, its checks.
 
-A decide function takes the state (``State``: contracts and months as folded
-so far, this batch included), one command and the command's metadata, checks
+A decide function takes the state (``State``: contracts, months, dispute
+owners and quotes as known so far, this batch included), one command and the command's metadata, checks
 the rules, and returns the events to append as (stream, event) pairs, or
 raises a ``LedgerError`` naming the offending field. It does no I/O of its own.
 """
@@ -43,6 +43,7 @@ class State(Protocol):
     def dispute_owner(self, dispute_id: str) -> str | None: ...
 
     def user(self, name: str) -> User | None: ...
+    def quote(self, quote_id: str) -> ev.QuoteIssued | None: ...
 
 
 def contract_of(st: State, contract_id: str) -> ContractState:

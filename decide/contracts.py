@@ -16,6 +16,7 @@ from decide.common import (
     contract_of,
     on_contract,
 )
+from decide.quotes import check_quote
 from ledger import errors as E
 from ledger.contract import ContractState
 from ledger.terms import TermsTimeline, changed_immutable
@@ -34,10 +35,11 @@ def sign_contract(st: State, c: C.SignContract, m: Meta) -> Emitted:
         if value is not None and value < c.service_start:
             raise E.DateOrderError(f"{name} is before service_start", name)
     check_plan(c.terms, "terms")
+    check_quote(st, c)
     return [on_contract(c.contract_id, ev.ContractSigned(
         contract_id=c.contract_id, merchant=c.merchant, signed_on=c.signed_on,
         service_start=c.service_start, terms=c.terms, trial_end=c.trial_end,
-        term_end=c.term_end, **m))]
+        term_end=c.term_end, quote_id=c.quote_id, **m))]
 
 
 def amend_terms(st: State, c: C.AmendTerms, m: Meta) -> Emitted:

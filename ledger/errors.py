@@ -202,3 +202,25 @@ class UnknownUserError(LedgerError):
 
 class UserRevokedError(LedgerError):
     code = "user_revoked"
+
+
+# -- consultation and quote (SPEC §12) ------------------------------------------
+
+class QuoteExistsError(LedgerError):
+    code = "quote_exists"
+
+
+class UnknownQuoteError(LedgerError):
+    code = "unknown_quote"
+
+
+class QuoteMismatchError(LedgerError):
+    code = "quote_mismatch"
+
+
+class QuoteExpiredError(LedgerError):
+    code = "quote_expired"
+
+
+class CalendarUnknownYearError(LedgerError):
+    code = "calendar_unknown_year"

@@ -7,11 +7,13 @@
 - ``dispute:<id>``: one claim event per dispute id, so two contracts cannot
   open the same dispute id.
 - ``user:<name>``: a user of the server: added (role, token hash), revoked.
+- ``quote:<id>``: one ``QuoteIssued`` per quote id (a quote precedes any
+  contract; ``sign_contract`` may name it).
 """
 
 from __future__ import annotations
 
-CONTRACT, ACTIVITY, DISPUTE, USER = "contract", "activity", "dispute", "user"
+CONTRACT, ACTIVITY, DISPUTE, USER, QUOTE = "contract", "activity", "dispute", "user", "quote"
 
 
 def contract_stream(contract_id: str) -> str:
@@ -33,6 +35,10 @@ def dispute_stream(dispute_id: str) -> str:
 
 def user_stream(name: str) -> str:
     return f"{USER}:{name}"
+
+
+def quote_stream(quote_id: str) -> str:
+    return f"{QUOTE}:{quote_id}"
 
 
 def kind_of(stream: str) -> tuple[str, str]:

@@ -25,7 +25,7 @@ import datetime as dt
 import chinese_calendar
 from msgspec import Struct
 
-from ledger.errors import LedgerError
+from ledger.errors import CalendarUnknownYearError
 from schemas.terms import SpecialDay, Staffing
 from schemas.types import Multiplier
 
@@ -35,10 +35,6 @@ MARKETPLACE = (("38节", 3, 8), ("99大促", 9, 9))  # Taobao, Tmall, JD
 MARKETPLACES = {"taobao", "tmall", "jd"}
 ALIASES = {"淘宝": "taobao", "天猫": "tmall", "京东": "jd", "抖音": "douyin", "拼多多": "pinduoduo"}
 NEW_YEAR_GOODS_LEAD = dt.timedelta(days=21)
-
-
-class CalendarUnknownYearError(LedgerError):
-    code = "calendar_unknown_year"
 
 
 class MakeupWorkday(Struct, frozen=True):

@@ -7,10 +7,11 @@ Unknown fields are rejected; money is integer fen; rates are decimal strings.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from msgspec import field
+from msgspec import Meta, field
 
+from schemas.quote import QuoteProfile
 from schemas.terms import Strict, Terms
 from schemas.types import (
     Count,
@@ -54,6 +55,7 @@ class SignContract(Command, tag="sign_contract", frozen=True):
     terms: Terms
     trial_end: dt.date | None = None
     term_end: dt.date | None = None
+    quote_id: Id | None = None  # the quote it came from (SPEC §12)
 
 
 class AmendTerms(Command, tag="amend_terms", frozen=True):
@@ -256,6 +258,16 @@ class RevokeUser(Command, tag="revoke_user", frozen=True):
     reason: Text
 
 
+# -- consultation and quote (SPEC §12) ------------------------------------------
+
+class IssueQuote(Command, tag="issue_quote", frozen=True):
+    quote_id: Id
+    merchant: Merchant
+    issued_on: dt.date
+    valid_days: Annotated[int, Meta(ge=1, le=3650)]
+    profile: QuoteProfile
+
+
 AnyCommand = (
     SignContract | AmendTerms | EndTrial | TerminateContract | RecordDeposit | RefundDeposit
     | TrainAgent | AssessAgent | AgentLive | OffboardAgent | RecordShift | RetractShift
@@ -264,6 +276,7 @@ AnyCommand = (
     | ResolveBreach
     | VoidPayment | VoidStatement
     | AddUser | RevokeUser
+    | IssueQuote
 )
 
 COMMAND_TYPES: tuple[str, ...] = tuple(

@@ -14,6 +14,7 @@ from typing import Any
 from msgspec import Struct, field
 
 from schemas.commands import Merchant, RefersTo
+from schemas.quote import QuoteProfile, QuoteResult
 from schemas.reports import Statement
 from schemas.terms import Terms
 from schemas.types import Multiplier, Score, Seconds  # noqa: F401  (decoded via hooks)
@@ -37,6 +38,7 @@ class ContractSigned(Event, frozen=True):
     terms: Terms
     trial_end: dt.date | None = None
     term_end: dt.date | None = None
+    quote_id: str | None = None  # the quote it came from (SPEC §12)
 
 
 class TermsAmended(Event, frozen=True):
@@ -235,6 +237,18 @@ class UserRevoked(Event, frozen=True):
     reason: str
 
 
+class QuoteIssued(Event, frozen=True):
+    """A quote as issued (stream ``quote:<id>``): the profile it read and the result it gave,
+    never recomputed. A quote precedes any contract: its ``contract_id`` is always ""."""
+
+    quote_id: str
+    merchant: Merchant
+    issued_on: dt.date
+    valid_days: int
+    profile: QuoteProfile
+    result: QuoteResult
+
+
 EVENT_TYPES: tuple[type[Event], ...] = (
     ContractSigned, TermsAmended, TrialEnded, ContractTerminated, DepositReceived,
     DepositRefunded, AgentTrained, AgentAssessed, AgentWentLive, AgentOffboarded,
@@ -243,6 +257,7 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     BreachResolved, PaymentReceived, CreditRefunded, SettlementIssued,
     PaymentVoided, StatementVoided,
     UserAdded, UserRevoked,
+    QuoteIssued,
 )
 
 TOPICS: dict[str, type[Event]] = {cls.__name__: cls for cls in EVENT_TYPES}

@@ -8,10 +8,12 @@ Decimal type cannot carry (``service_level`` < 1, ``max_occupancy`` <= 1,
 ``shrinkage`` < 1) and the cross-field rules (a repeated (date, hour),
 overlapping shifts, ...) are checked by ``quote.check.check_profile``.
 
-The result is what ``ledger quote PROFILE.json --json`` prints and what
-``QuoteIssued`` stores beside the profile. ``IssueQuote`` and ``QuoteIssued``
-subclass the project's ``Command`` and ``Event`` bases but are not yet in the
-command union nor in the event registry.
+The result is what ``ledger quote PROFILE.json --json`` prints and what the
+``QuoteIssued`` event (``schemas.events``) stores beside the profile; the
+``issue_quote`` command that carries a profile is ``schemas.commands.IssueQuote``.
+The report rows of ``ledger quotes``, ``ledger quote compare`` and ``ledger
+calendar check`` close the module. It imports no other schema module but
+``terms`` and ``types``, so commands and events can both import it.
 """
 
 from __future__ import annotations
@@ -21,8 +23,6 @@ from typing import Annotated, Literal
 
 from msgspec import Meta, Struct, field
 
-from schemas.commands import Command, Merchant
-from schemas.events import Event
 from schemas.terms import Strict, Terms, Weekday
 from schemas.types import Clock, Count, Id, Multiplier, NonNegFen, Rate, Score
 
@@ -168,22 +168,61 @@ class QuoteResult(Struct, frozen=True):
     terms_proposed: TermsProposed
 
 
-# -- command and event (to be wired into the union and the registry) -------------
+# -- reports on quotes (``ledger quotes``, ``ledger quote compare``, ``ledger calendar check``) --
 
-class IssueQuote(Command, tag="issue_quote", frozen=True):
-    quote_id: Id
-    merchant: Merchant
-    issued_on: dt.date
-    valid_days: Annotated[int, Meta(ge=1, le=3650)]
-    profile: QuoteProfile
-
-
-class QuoteIssued(Event, frozen=True):
-    """A quote as issued: the profile it read and the result it gave (never recomputed)."""
+class QuoteRow(Struct, frozen=True):
+    """One line of ``ledger quotes``."""
 
     quote_id: str
-    merchant: Merchant
+    merchant_id: str
+    merchant_name: str
+    platform: str
     issued_on: dt.date
-    valid_days: int
-    profile: QuoteProfile
-    result: QuoteResult
+    valid_until: dt.date  # the last day a contract may be signed from it
+    monthly_agent_shifts: FourDecimals
+    monthly_estimate_fen: int
+    fixed_fee_fen: int
+    contracts: list[str]  # contracts signed from it
+
+
+class CompareRow(Struct, frozen=True):
+    """One period of a contract against its quote (``ledger quote compare``)."""
+
+    period: str
+    first: dt.date  # the dates counted: service days of the period before ``on``
+    last: dt.date
+    days: int
+    quoted_agent_shifts: int  # the quote's plan on those dates
+    planned_agent_shifts: int  # the contract's plan (SPEC §4) on those dates
+    worked_agent_shifts: int  # distinct live agents with a recorded shift, excess included
+    forecast_inquiries: FourDecimals  # the quote's forecast on those dates (uplift on its special days)
+    sessions: int  # sessions recorded (record_service_metrics) on those dates
+    quoted_fen: int  # the quote's monthly price for the contract's model, per service day
+    statement_no: str | None  # the period's statement, once issued
+    billed_subtotal_fen: int | None
+
+
+class PlanWarningRow(Struct, frozen=True):
+    """A plan that works a statutory holiday without a special day, or rests on a make-up
+    workday (``ledger calendar check``); a warning, never an error."""
+
+    contract_id: str
+    code: str  # works_on_holiday | rests_on_makeup_workday | calendar_unknown_year
+    date: dt.date
+    message: str
+
+
+class Comparison(Struct, frozen=True):
+    """``ledger quote compare``: a contract signed from a quote, period by period."""
+
+    contract_id: str
+    quote_id: str
+    merchant_id: str
+    signed_on: dt.date
+    quote_issued_on: dt.date
+    model: str  # the contract's pricing model: which quoted price applies
+    quoted_monthly_fen: int
+    quoted_monthly_agent_shifts: FourDecimals
+    on: dt.date  # dates before it are counted
+    periods: list[CompareRow]
+    warnings: list[PlanWarningRow]

@@ -217,6 +217,17 @@ class Store:
                           (prefix, prefix + "\uffff"))
         return int(rows[0][0] or 0)
 
+    def first_events(self, prefix: str) -> list[Recorded]:
+        """The first event (version 1) of every stream whose name starts with ``prefix``,
+        in one query, by stream name: the signing of every contract, every quote."""
+        rows = self.query(
+            f"SELECT {self._pos_col}, originator_id, originator_version, topic, state "
+            f"FROM {EVENTS_TABLE} WHERE originator_id >= ? AND originator_id < ? "
+            "AND originator_version = 1 ORDER BY originator_id",
+            (prefix, prefix + "\uffff"),
+        )
+        return [Recorded(r[0], r[1], r[2], decode_event(r[3], bytes(r[4]))) for r in rows]
+
     def known_commands(self, ids: Sequence[str]) -> dict[str, str]:
         """Id -> body hash of those of ``ids`` already accepted."""
         unique = list(dict.fromkeys(ids))

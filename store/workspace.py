@@ -1,6 +1,7 @@
 """A unit of work over the store: load streams once, fold, append, commit.
 
-The decide functions read contract and month states through the workspace
+The decide functions read contract and month states (and dispute owners and
+quotes) through the workspace
 (it is their ``decide.State``) and intake appends the events they return;
 the events fold into the cached states at once, so the next command of the
 same batch sees them. Contracts are kept lean (``store.lean``) and months
@@ -22,11 +23,13 @@ from ledger.contract import ContractState, fold_in
 from ledger.streams import (
     ACTIVITY,
     CONTRACT,
+    QUOTE,
     USER,
     activity_stream,
     contract_stream,
     dispute_stream,
     kind_of,
+    quote_stream,
     user_stream,
 )
 from ledger.users import User, fold_user
@@ -63,6 +66,7 @@ class Workspace:
         self.pending: list[Pending] = []
         self._dispute_versions: dict[str, int] = {}
         self.users: dict[str, User | None] = {}
+        self.quotes: dict[str, ev.QuoteIssued | None] = {}
 
     # -- reading ------------------------------------------------------------
     def contract(self, contract_id: str) -> ContractState | None:
@@ -166,6 +170,15 @@ class Workspace:
                 user = fold_user(user, rec.event)
             self.users[name] = user
         return self.users[name]
+    def quote(self, quote_id: str) -> ev.QuoteIssued | None:
+        """The quote's one event (``quote:<id>``), stored or appended in this batch."""
+        if quote_id not in self.quotes:
+            found = None
+            for rec in self.store.stream(quote_stream(quote_id)):
+                if isinstance(rec.event, ev.QuoteIssued):
+                    found = rec.event
+            self.quotes[quote_id] = found
+        return self.quotes[quote_id]
 
     # -- writing ------------------------------------------------------------
     def append(self, stream: str, event: ev.Event) -> None:
@@ -185,6 +198,10 @@ class Workspace:
             user = self.users[rest] = fold_user(self.user(rest), event)
             assert user is not None
             version = user.version
+        elif kind == QUOTE:  # a stream of one event: a second one collides on version 1
+            assert isinstance(event, ev.QuoteIssued)
+            self.quotes[rest] = event
+            version = 1
         else:  # dispute claim
             self.disputes[rest] = event.contract_id
             version = self._dispute_versions.get(rest, 0) + 1
@@ -222,6 +239,7 @@ class Workspace:
         self.disputes.clear()
         self._dispute_versions.clear()
         self.users.clear()
+        self.quotes.clear()
         self.pending = []
         self._unsaved = set()
         self.inflight = []

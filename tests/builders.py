@@ -132,3 +132,12 @@ def issue(period: str, issued_on: str, contract_id: str = "C1") -> dict[str, Any
 def pay(payment_id: str, amount_fen: int, received_on: str, contract_id: str = "C1") -> dict[str, Any]:
     return cmd("record_payment", contract_id, payment_id=payment_id, amount_fen=amount_fen,
                received_on=received_on, reference=f"BANK-{payment_id}")
+
+
+def issue_quote(profile: dict[str, Any], quote_id: str = "Q1", **over: Any) -> dict[str, Any]:
+    """issue_quote for ``sign``'s merchant M1, issued 2026-02-10, valid 30 days (to 03-12)."""
+    out = cmd("issue_quote", None, quote_id=quote_id,
+              merchant={"id": "M1", "name": "测试旗舰店", "platform": "tmall"},
+              issued_on="2026-02-10", valid_days=30, profile=profile)
+    out.update(over)
+    return out

@@ -3,9 +3,11 @@
 Given an empty store, when ``ledger demo`` runs, then it exits 0 with exactly
 two (deliberate) rejections, and the store answers through the CLI with every
 statement line code, breach records of both parties under every rule, one
-upheld and one rejected dispute, and a prepaid final statement that credits
-the unused fee and applies the deposit; and one of each remedy of SPEC §11: a
-transfer keyed twice and refused, a payment voided, a statement voided and re-issued.
+upheld and one rejected dispute, a prepaid final statement that credits
+the unused fee and applies the deposit, a contract signed from a quote, plans
+marked with the calendar's holidays (warnings only where one is not), and one of
+each remedy of SPEC §11: a transfer keyed twice and refused, a payment voided, a
+statement voided and re-issued.
 """
 
 from __future__ import annotations
@@ -116,3 +118,36 @@ def test_demo_shows_every_line_code_breach_rule_and_dispute_outcome(sqlite_ledge
         "SHUXIANG-DY-01", "2026-11"]["total_fen"]
 
     assert sqlite_ledger.run("rebuild").code == 0
+
+
+def test_demo_quotes_one_merchant_and_marks_the_holidays(sqlite_ledger: Any) -> None:
+    run = sqlite_ledger.run("demo", "--quiet")
+    assert run.code == 0, run.err[-2000:]
+    assert "Quoted, planned and worked" in run.out and "ledger calendar check" in run.out
+
+    # YIYI-TB-01 was signed from the quote, with its proposed terms
+    (quote,) = sqlite_ledger.run("quotes", "--json").json()
+    assert (quote["quote_id"], quote["contracts"]) == ("Q-YIYI-2026-08", ["YIYI-TB-01"])
+    shown = sqlite_ledger.run("quote", "show", "Q-YIYI-2026-08", "--json").json()
+    signed = sqlite_ledger.run("history", "YIYI-TB-01", "--json").json()[0]["data"]
+    proposed = shown["result"]["terms_proposed"]["base_plus_commission"]
+    assert signed["quote_id"] == "Q-YIYI-2026-08"
+    assert signed["terms"]["staffing"] == proposed["staffing"]
+    assert {d["label"] for d in proposed["staffing"]["special_days"]} == {
+        "99大促", "中秋", "国庆节", "双11", "双12"}
+
+    # the comparison: the plan is the quote's; two planned shifts were never worked
+    compared = sqlite_ledger.run("quote", "compare", "YIYI-TB-01", "--on", "2026-12-01", "--json").json()
+    rows = compared["periods"]
+    assert [r["period"] for r in rows] == ["2026-09", "2026-10", "2026-11"]
+    assert all(r["quoted_agent_shifts"] == r["planned_agent_shifts"] for r in rows)
+    assert sum(r["planned_agent_shifts"] - r["worked_agent_shifts"] for r in rows) == 2
+    assert all(r["billed_subtotal_fen"] is not None and r["sessions"] > 0 for r in rows)
+
+    # 中秋 and 国庆 are special days of every plan but SHUXIANG's, which the check names
+    warnings = sqlite_ledger.run("calendar", "check", "--on", "2026-12-01", "--json").json()
+    named = {(w["contract_id"], w["code"]) for w in warnings if w["code"] != "calendar_unknown_year"}
+    assert named == {("SHUXIANG-DY-01", "works_on_holiday")}
+    assert {w["date"] for w in warnings if w["contract_id"] == "SHUXIANG-DY-01"
+            and w["code"] == "works_on_holiday"} == {
+        "2026-09-25", "2026-09-26", "2026-09-27", *(f"2026-10-0{n}" for n in range(1, 8))}

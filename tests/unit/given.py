@@ -6,7 +6,7 @@ decoder intake uses (``app.intake._COMMANDS``: strict msgspec, ``intake_dec_hook
 events it returns the way ``store.workspace.Workspace.append`` does: contract
 events folded with ``ledger.contract.fold_in`` (plain keeping), activity events
 into a ``MonthActivity`` per (contract, month), dispute claims into an owner
-map. A given command that is rejected raises at once, naming it.
+map, quotes by id. A given command that is rejected raises at once, naming it.
 
 Then one step: ``when(state, command)`` returns the events a command produces
 (and appends them); ``rejects(state, command)`` returns the ``LedgerError`` and
@@ -35,7 +35,7 @@ from decide import decide_command
 from ledger.activity import MonthActivity
 from ledger.contract import ContractState, fold_in
 from ledger.errors import LedgerError
-from ledger.streams import ACTIVITY, CONTRACT, USER, kind_of
+from ledger.streams import ACTIVITY, CONTRACT, QUOTE, USER, kind_of
 from ledger.users import User, fold_user
 from ledger.validation import schema_error
 from schemas import events as ev
@@ -54,6 +54,7 @@ class Memory:
     months: dict[tuple[str, str], MonthActivity] = field(default_factory=dict)
     disputes: dict[str, str] = field(default_factory=dict)
     users: dict[str, User | None] = field(default_factory=dict)
+    quotes: dict[str, ev.QuoteIssued] = field(default_factory=dict)
     log: list[tuple[str, ev.Event]] = field(default_factory=list)
     today: dt.date = dt.date(2030, 12, 31)  # the recording date: histories here are in 2026-2027
 
@@ -75,6 +76,8 @@ class Memory:
 
     def user(self, name: str) -> User | None:
         return self.users.get(name)
+    def quote(self, quote_id: str) -> ev.QuoteIssued | None:
+        return self.quotes.get(quote_id)
 
     # -- appending (as Workspace.append, positions from the in-memory log) ----
     def append(self, stream: str, event: ev.Event) -> None:
@@ -89,6 +92,9 @@ class Memory:
             self.months.setdefault(key, MonthActivity(month)).evolve(event)
         elif kind == USER:
             self.users[rest] = fold_user(self.users.get(rest), event)
+        elif kind == QUOTE:
+            assert isinstance(event, ev.QuoteIssued)
+            self.quotes[rest] = event
         else:  # dispute claim
             self.disputes[rest] = event.contract_id
 

@@ -7,7 +7,8 @@ import datetime as dt
 import msgspec
 import pytest
 
-from quote.calendar import CalendarUnknownYearError, calendar_year, plan_warnings, promotions
+from ledger.errors import CalendarUnknownYearError
+from quote.calendar import calendar_year, plan_warnings, promotions
 from schemas.terms import ShiftPlan, SpecialDay, Staffing
 from schemas.types import Multiplier, enc_hook, intake_dec_hook
 

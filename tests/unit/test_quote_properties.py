@@ -119,7 +119,7 @@ def rows_scheduled(inquiries: int) -> int:
 def test_a_quote_issued_event_round_trips_as_stored() -> None:
     # the store's encoder (decimals as strings) and its lenient reader give back the same event
     from schemas.commands import Merchant
-    from schemas.quote import QuoteIssued
+    from schemas.events import QuoteIssued
     from schemas.types import enc_hook, stored_dec_hook
 
     profile = decode(small())
