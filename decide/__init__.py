@@ -2,7 +2,8 @@
 
 ``decide_command(state, command, meta)`` checks a command against the state and
 returns the events to append, or raises a ``LedgerError`` (SPEC §3, §10).
-Families: ``contracts``, ``agents``, ``activity``, ``money``, ``disputes``;
+Families: ``contracts``, ``agents``, ``activity``, ``money``, ``disputes``,
+``directory`` (agents' platform accounts, merchants' payer names);
 what they share is in ``common``.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from decide import activity, agents, contracts, disputes, money
+from decide import activity, agents, contracts, directory, disputes, money
 from decide.common import Decider, Emitted, Meta, State
 from schemas import commands as C
 
@@ -38,6 +39,9 @@ DECIDERS: dict[type[C.Command], Decider] = {
     C.ResolveDispute: disputes.resolve_dispute,
     C.ReportBreach: disputes.report_breach,
     C.ResolveBreach: disputes.resolve_breach,
+    C.RecordAgentAccount: directory.record_agent_account,
+    C.RecordPayerName: directory.record_payer_name,
+    C.RetirePayerName: directory.retire_payer_name,
 }
 
 

@@ -154,3 +154,22 @@ class PeriodOutOfOrderError(LedgerError):
 
 class PeriodNotEndedError(LedgerError):
     code = "period_not_ended"
+
+
+# -- who is who in imported files (record_agent_account, record/retire_payer_name) --
+
+
+class AccountTakenError(LedgerError):
+    code = "account_taken"
+
+
+class UnknownMerchantError(LedgerError):
+    code = "unknown_merchant"
+
+
+class PayerNameExistsError(LedgerError):
+    code = "payer_name_exists"
+
+
+class UnknownPayerNameError(LedgerError):
+    code = "unknown_payer_name"

@@ -6,11 +6,13 @@
   folded into a month of activity.
 - ``dispute:<id>``: one claim event per dispute id, so two contracts cannot
   open the same dispute id.
+- ``merchant:<id>``: the names a merchant pays from (payer names, for
+  reconciling bank statements); folded into ``ledger.merchant.PayerBook``.
 """
 
 from __future__ import annotations
 
-CONTRACT, ACTIVITY, DISPUTE = "contract", "activity", "dispute"
+CONTRACT, ACTIVITY, DISPUTE, MERCHANT = "contract", "activity", "dispute", "merchant"
 
 
 def contract_stream(contract_id: str) -> str:
@@ -28,6 +30,10 @@ def activity_prefix(contract_id: str) -> str:
 
 def dispute_stream(dispute_id: str) -> str:
     return f"{DISPUTE}:{dispute_id}"
+
+
+def merchant_stream(merchant_id: str) -> str:
+    return f"{MERCHANT}:{merchant_id}"
 
 
 def kind_of(stream: str) -> tuple[str, str]:

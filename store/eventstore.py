@@ -7,7 +7,8 @@ Design:
   idempotency rows, the hash chain, tables that refuse edits.
 - Streams are short: ``contract:<id>`` holds a contract's lifecycle and money
   events, ``activity:<id>:<YYYY-MM>`` one month of shifts, sales and service
-  metrics, ``dispute:<id>`` the global claim of a dispute id.
+  metrics, ``dispute:<id>`` the global claim of a dispute id, ``merchant:<id>``
+  a merchant's payer names.
 - Each batch of accepted commands is one transaction: its events (many
   streams) and one ``ledger_commands`` row per command (id, body hash) are
   written together, so a crash loses at most the batch in flight and a replay
@@ -209,6 +210,17 @@ class Store:
             (prefix, prefix + "\uffff"),
         )
         return [r[0] for r in rows]
+
+    def first_events(self, prefix: str) -> list[Recorded]:
+        """The first event of every stream whose name starts with ``prefix`` (the
+        signings, for ``contract:``): one range scan of the stream index."""
+        rows = self.query(
+            f"SELECT {self._pos_col}, originator_id, originator_version, topic, state "
+            f"FROM {EVENTS_TABLE} WHERE originator_id >= ? AND originator_id < ? "
+            "AND originator_version = 1 ORDER BY originator_id",
+            (prefix, prefix + "\uffff"),
+        )
+        return [Recorded(r[0], r[1], r[2], decode_event(r[3], bytes(r[4]))) for r in rows]
 
     def known_commands(self, ids: Sequence[str]) -> dict[str, str]:
         """Id -> body hash of those of ``ids`` already accepted."""

@@ -18,13 +18,16 @@ from dataclasses import dataclass
 
 from ledger.activity import MonthActivity
 from ledger.contract import ContractState, fold_in
+from ledger.merchant import PayerBook
 from ledger.streams import (
     ACTIVITY,
     CONTRACT,
+    MERCHANT,
     activity_stream,
     contract_stream,
     dispute_stream,
     kind_of,
+    merchant_stream,
 )
 from schemas import events as ev
 from store.eventstore import Pending, Store
@@ -57,6 +60,8 @@ class Workspace:
         self.disputes: dict[str, str | None] = {}
         self.pending: list[Pending] = []
         self._dispute_versions: dict[str, int] = {}
+        self.payers: dict[str, PayerBook] = {}
+        self._merchants: set[str] | None = None  # merchant ids with a contract, read once
 
     # -- reading ------------------------------------------------------------
     def contract(self, contract_id: str) -> ContractState | None:
@@ -153,6 +158,23 @@ class Workspace:
             self._dispute_versions[dispute_id] = len(records)
         return self.disputes[dispute_id]
 
+    def payer_book(self, merchant_id: str) -> PayerBook:
+        book = self.payers.get(merchant_id)
+        if book is None:
+            book = self.payers[merchant_id] = PayerBook(merchant_id)
+            for rec in self.store.stream(merchant_stream(merchant_id)):
+                book.evolve(rec.event)
+        return book
+
+    def has_merchant(self, merchant_id: str) -> bool:
+        """From every stored signing, read once per workspace (a range scan), and the
+        signings decided since."""
+        if self._merchants is None:
+            self._merchants = {r.event.merchant.id for r in self.store.first_events(
+                contract_stream("")) if isinstance(r.event, ev.ContractSigned)}
+            self._merchants.update(s.signed.merchant.id for s in self.contracts.values() if s)
+        return merchant_id in self._merchants
+
     # -- writing ------------------------------------------------------------
     def append(self, stream: str, event: ev.Event) -> None:
         kind, rest = kind_of(stream)
@@ -161,12 +183,18 @@ class Workspace:
             state = self.contracts[event.contract_id] = fold_in(
                 known, event, 0, 0, self._keeping(event.contract_id))
             version = state.version
+            if isinstance(event, ev.ContractSigned) and self._merchants is not None:
+                self._merchants.add(event.merchant.id)
         elif kind == ACTIVITY:
             contract_id, _, month = rest.rpartition(":")
             light = self.shifts(contract_id, month)
             light.evolve(event)
             version = light.version
             self._unsaved.add((contract_id, month))
+        elif kind == MERCHANT:
+            book = self.payer_book(rest)
+            book.evolve(event)
+            version = book.version
         else:  # dispute claim
             self.disputes[rest] = event.contract_id
             version = self._dispute_versions.get(rest, 0) + 1
@@ -203,6 +231,8 @@ class Workspace:
         self.months.clear()
         self.disputes.clear()
         self._dispute_versions.clear()
+        self.payers.clear()
+        self._merchants = None
         self.pending = []
         self._unsaved = set()
         self.inflight = []

@@ -28,12 +28,13 @@ import csv
 import datetime as dt
 import importlib
 import io
-import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import msgspec
+
+from ledger.names import fold
 
 MAX_ROWS = 200_000
 MAX_CELL = 10_000
@@ -63,8 +64,9 @@ def clean(value: str) -> str:
 
 
 def norm(name: str) -> str:
-    """A column name for comparison: NFKC, no whitespace at all, case-folded."""
-    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
+    """A column title, account or payer name for comparison: NFKC, no whitespace at
+    all, case-folded (``ledger.names.fold``: the ledger compares them the same way)."""
+    return fold(name)
 
 
 def decode(data: bytes, encoding: str | None) -> tuple[str, str]:

@@ -6,7 +6,8 @@ decoder intake uses (``app.intake._COMMANDS``: strict msgspec, ``intake_dec_hook
 events it returns the way ``store.workspace.Workspace.append`` does: contract
 events folded with ``ledger.contract.fold_in`` (plain keeping), activity events
 into a ``MonthActivity`` per (contract, month), dispute claims into an owner
-map. A given command that is rejected raises at once, naming it.
+map, payer names into a ``PayerBook`` per merchant. A given command that is
+rejected raises at once, naming it.
 
 Then one step: ``when(state, command)`` returns the events a command produces
 (and appends them); ``rejects(state, command)`` returns the ``LedgerError`` and
@@ -35,7 +36,8 @@ from decide import decide_command
 from ledger.activity import MonthActivity
 from ledger.contract import ContractState, fold_in
 from ledger.errors import LedgerError
-from ledger.streams import ACTIVITY, CONTRACT, kind_of
+from ledger.merchant import PayerBook
+from ledger.streams import ACTIVITY, CONTRACT, MERCHANT, kind_of
 from ledger.validation import schema_error
 from schemas import events as ev
 
@@ -52,6 +54,7 @@ class Memory:
     contracts: dict[str, ContractState] = field(default_factory=dict)
     months: dict[tuple[str, str], MonthActivity] = field(default_factory=dict)
     disputes: dict[str, str] = field(default_factory=dict)
+    payers: dict[str, PayerBook] = field(default_factory=dict)
     log: list[tuple[str, ev.Event]] = field(default_factory=list)
 
     # -- decide.common.State ------------------------------------------------
@@ -70,6 +73,12 @@ class Memory:
     def dispute_owner(self, dispute_id: str) -> str | None:
         return self.disputes.get(dispute_id)
 
+    def payer_book(self, merchant_id: str) -> PayerBook:
+        return self.payers.get(merchant_id) or PayerBook(merchant_id)
+
+    def has_merchant(self, merchant_id: str) -> bool:
+        return any(s.signed.merchant.id == merchant_id for s in self.contracts.values())
+
     # -- appending (as Workspace.append, positions from the in-memory log) ----
     def append(self, stream: str, event: ev.Event) -> None:
         self.log.append((stream, event))
@@ -81,6 +90,8 @@ class Memory:
             contract_id, _, month = rest.rpartition(":")
             key = (contract_id, month)
             self.months.setdefault(key, MonthActivity(month)).evolve(event)
+        elif kind == MERCHANT:
+            self.payers.setdefault(rest, PayerBook(rest)).evolve(event)
         else:  # dispute claim
             self.disputes[rest] = event.contract_id
 
