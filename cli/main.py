@@ -3,7 +3,8 @@
 Exit status: 0 success, 1 a command was rejected or a check failed, 2 bad
 usage (including a store that cannot be opened). Every report prints a table
 by default and exact JSON with ``--json``. The subcommands live in
-``cli.submit``, ``cli.reports`` and ``cli.admin``, each with a ``register``.
+``cli.submit``, ``cli.reports``, ``cli.admin`` and ``cli.imports``, each with a
+``register``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import os
 import sys
 
 from app.statements import ReportError
-from cli import admin, reports, submit
+from cli import admin, imports, reports, submit
 from cli.args import Subcommands, UsageError
 from cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
@@ -23,7 +24,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=os.environ.get("LEDGER_DB", "ledger.db"),
                    help="SQLite file path or postgresql:// URL (default: $LEDGER_DB or ./ledger.db)")
     cmds = Subcommands(p.add_subparsers(dest="command", required=True))
-    for module in (submit, reports, admin):
+    for module in (submit, reports, admin, imports):
         module.register(cmds)
     return p
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from billing.plan import MonthLoader
 from ledger.activity import MonthActivity
 from ledger.contract import ContractState, fold_in
-from ledger.streams import activity_stream, contract_stream
+from ledger.merchant import PayerBook
+from ledger.streams import MERCHANT, activity_stream, contract_stream, merchant_stream
 from schemas import events as ev
 from store.eventstore import Recorded, Store
 
@@ -66,6 +67,17 @@ class View:
 
     def contract_ids(self) -> list[str]:
         return [s.split(":", 1)[1] for s in self.store.streams_with_prefix("contract:")]
+
+    def payer_book(self, merchant_id: str) -> PayerBook:
+        book = PayerBook(merchant_id)
+        for rec in self.records(merchant_stream(merchant_id)):
+            book.evolve(rec.event)
+        return book
+
+    def payer_books(self) -> list[PayerBook]:
+        """The payer names of every merchant that has any (``merchant:`` streams)."""
+        return [self.payer_book(s.split(":", 1)[1])
+                for s in self.store.streams_with_prefix(f"{MERCHANT}:")]
 
     def contracts(self, only: str | None = None) -> list[ContractState]:
         ids = [only] if only else self.contract_ids()
