@@ -32,6 +32,10 @@ A hosting provider in Hangzhou runs customer service for four shops from
     (``slow_response``); November's statement left unpaid (an open
     ``late_payment`` on 2026-12-31).
 
+Five more shops whose November facts and payments arrive as files (a roster,
+a platform's service report, a bank statement) are described in
+``cli.demo_imports``; their commands are part of this log.
+
 Exactly one command is rejected on purpose: see ``_payments_yiyi``.
 
 The log is deterministic: the only variation (sales, response times) comes
@@ -51,6 +55,8 @@ import json
 import random
 from dataclasses import dataclass, field
 from typing import Any
+
+from cli.demo_imports import story
 
 Command = dict[str, Any]
 
@@ -532,9 +538,12 @@ def _shuxiang(log: _Log, rng: random.Random) -> None:
 
 
 def demo_lines() -> list[str]:
-    """The demo's command log: one JSON command a line, ids ``demo-0001`` upwards."""
+    """The demo's command log: one JSON command a line, ids ``demo-0001`` upwards; the
+    import story's shops (``cli.demo_imports``) are in it, their files imported after."""
     log = _Log()
     for contract, write in ((YIYI, _yiyi), (JINXIU, _jinxiu), (JIKE, _jike), (SHUXIANG, _shuxiang)):
         # One generator per contract: changing one contract's sample leaves the others alone.
         write(log, random.Random(f"{SEED}/{contract}"))
+    for entered, command in story():
+        log.add(entered, command["type"], **{k: v for k, v in command.items() if k != "type"})
     return log.lines()

@@ -4,7 +4,10 @@ Given an empty store, when ``ledger demo`` runs, then it exits 0 with exactly
 one (deliberate) rejection, and the store answers through the CLI with every
 statement line code, breach records of both parties under every rule, one
 upheld and one rejected dispute, and a prepaid final statement that credits
-the unused fee and applies the deposit.
+the unused fee and applies the deposit. The sample files are imported: the
+ledger's books before the import are what ``examples/import/demo-books.json``
+says, each file gives what docs/IMPORT.md describes, and November's statement
+of ``C-TMALL-01`` bills the imported shifts and sales.
 """
 
 from __future__ import annotations
@@ -12,10 +15,14 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from cli.demo_data import demo_lines
 
+SAMPLES = Path(__file__).resolve().parents[1] / "examples" / "import"
 LINE_CODES = {
     "base", "special_day", "commission", "fixed_fee", "extra_shifts", "understaffing",
     "qa_penalty", "late_fee", "adjustment", "breach_penalty", "correction",
@@ -65,7 +72,7 @@ def test_demo_shows_every_line_code_breach_rule_and_dispute_outcome(sqlite_ledge
     assert listed.code == 0
     statements = {(s["contract_id"], s["period"]): sqlite_ledger.statement(s["contract_id"], s["period"])
                    for s in listed.json()}
-    assert len(statements) == 13
+    assert len(statements) == 20  # 13 of the four shops, 7 of the import story
     codes = {line["code"] for s in statements.values() for line in s["lines"]}
     assert codes == LINE_CODES
 
@@ -107,3 +114,57 @@ def test_demo_shows_every_line_code_breach_rule_and_dispute_outcome(sqlite_ledge
         "SHUXIANG-DY-01", "2026-11"]["total_fen"]
 
     assert sqlite_ledger.run("rebuild").code == 0
+
+
+def test_the_demo_imports_its_sample_files(sqlite_ledger: Any) -> None:
+    from app.importing.books import bank_books, contract_books
+    from cli.demo_imports import TMALL, story
+    from store.eventstore import open_store
+    from store.view import View
+
+    # Before the files: the ledger's books for the story's shops are the sample's.
+    entered = sorted(story(), key=lambda e: e[0])  # as the demo's log orders them
+    sqlite_ledger.accept(*({"id": f"story-{n}", **c} for n, (_, c) in enumerate(entered)))
+    view = View(open_store(sqlite_ledger.db))
+    books = json.loads((SAMPLES / "demo-books.json").read_text())
+    got = bank_books(view)
+    by_no = sorted(books["statements"], key=lambda s: s["statement_no"])
+    assert [msgspec.to_builtins(s) for s in got.statements] == by_no
+    assert [msgspec.to_builtins(d) for d in got.deposits] == books["deposits"]
+    assert sorted([p.name, p.merchant_id] for p in got.payers) == sorted(books["payers"])
+    assert got.recorded == sorted(books["recorded"])
+    tmall = contract_books(view, TMALL)
+    assert tmall.codes == books["shift_codes"]
+    assert {a: tmall.agents[a] for a in ("a01", "小鹿家居旗舰店:晓燕", "张晓燕")} == {
+        "a01": "A01", "小鹿家居旗舰店:晓燕": "A01", "张晓燕": "A01"}
+
+
+def test_the_demo_reports_each_import_and_bills_november_from_the_files(sqlite_ledger: Any) -> None:
+    run = sqlite_ledger.run("demo")
+    assert run.code == 0, run.err[-2000:]
+    said = dict(re.findall(r"demo: import \w+ (\S+): (.*)", run.err))
+    assert said == {
+        "roster-long.gb18030.csv": "28 rows, 24 commands (24 accepted, 0 duplicate, 0 rejected)",
+        "roster-grid.xlsx": "6 rows, 103 commands (79 accepted, 24 duplicate, 0 rejected); "
+                            "for the clerk: 1 unmapped",
+        "service-chitu.xlsx": "17 rows, 22 commands (22 accepted, 0 duplicate, 0 rejected); "
+                              "for the clerk: 3 unmapped",
+        "bank-cmb-corporate.csv": "10 rows, 4 commands (4 accepted, 0 duplicate, 0 rejected); "
+                                  "for the clerk: 2 unmatched, 1 ambiguous",
+    }
+    november = sqlite_ledger.statement("C-TMALL-01", "2026-11")
+    base = next(line for line in november["lines"] if line["code"] == "base")
+    assert base["quantity"] == 60  # one early and one late a day: the rosters' excess is not billed
+    commission = next(line for line in november["lines"] if line["code"] == "commission")
+    assert commission["quantity"] == 1_844_125  # the Chitu report's eleven computed rows
+    balances = {b["contract_id"]: b for b in sqlite_ledger.run("balance", "--json").json()}
+    assert balances["C-JD-02"]["receivable_fen"] == 0
+    assert balances["C-TB-05"]["receivable_fen"] == 0
+    assert balances["C-DY-03"]["receivable_fen"] == 2 * 3_180_000  # the ambiguous credit waits
+    assert balances["C-PDD-04"]["deposit_held_fen"] == 1_000_000
+    assert balances["C-TMALL-01"]["receivable_fen"] == november["total_fen"]
+    again = sqlite_ledger.run("reconcile", str(SAMPLES / "bank-cmb-corporate.csv"),
+                              "--preset", "cmb-corporate", "--json")
+    assert again.code == 1  # the unmatched and ambiguous rows are still there
+    reasons = [o.get("rule") or o.get("reason") for o in again.json()["outcomes"]]
+    assert reasons.count("already_recorded") == 5  # the hand-keyed one and the four imported
