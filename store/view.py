@@ -21,6 +21,8 @@ from ledger.streams import MERCHANT, activity_stream, contract_stream, merchant_
 from schemas import events as ev
 from store.eventstore import Recorded, Store
 
+PAGE = 200  # streams read in one query when a report folds many contracts
+
 
 def parse_as_of(text: str) -> str:
     """Normalise an RFC 3339 timestamp to the stored form (UTC, microseconds, Z)."""
@@ -76,16 +78,40 @@ class View:
 
     def payer_books(self) -> list[PayerBook]:
         """The payer names of every merchant that has any (``merchant:`` streams)."""
-        return [self.payer_book(s.split(":", 1)[1])
-                for s in self.store.streams_with_prefix(f"{MERCHANT}:")]
+        out = []
+        streams = self.store.streams_with_prefix(f"{MERCHANT}:")
+        for first in range(0, len(streams), PAGE):
+            found = self.store.streams(streams[first:first + PAGE])
+            for stream in streams[first:first + PAGE]:
+                book = PayerBook(stream.split(":", 1)[1])
+                for rec in found.get(stream, []):
+                    if self.keep(rec):
+                        book.evolve(rec.event)
+                out.append(book)
+        return out
+
+    def fold(self, records: list[Recorded]) -> ContractState | None:
+        """A contract state from its stream's records (those this view keeps)."""
+        state: ContractState | None = None
+        for rec in records:
+            if self.keep(rec):
+                state = fold_in(state, rec.event, rec.position, rec.version)
+        return state
 
     def contracts(self, only: str | None = None) -> list[ContractState]:
-        ids = [only] if only else self.contract_ids()
+        """Every contract (or ``only`` that one), read ``PAGE`` streams a query."""
+        if only:
+            state = self.contract(only)
+            return [state] if state is not None else []
         out = []
-        for cid in ids:
-            state = self.contract(cid)
-            if state is not None:
-                out.append(state)
+        ids = self.contract_ids()
+        for first in range(0, len(ids), PAGE):
+            streams = [contract_stream(cid) for cid in ids[first:first + PAGE]]
+            found = self.store.streams(streams)
+            for stream in streams:
+                state = self.fold(found.get(stream, []))
+                if state is not None:
+                    out.append(state)
         return out
 
 
