@@ -311,8 +311,17 @@ def main() -> None:
         "stores": {}}
     with tempfile.TemporaryDirectory(prefix="ledger-bench-imports-") as tmp:
         for store in args.stores.split(","):
+            before = os.getloadavg()[0]
             results["stores"][store] = run_store(store, world, Path(tmp), args.pg_admin)
+            results["stores"][store]["load_1m"] = [round(before, 2), round(os.getloadavg()[0], 2)]
+        started = time.perf_counter()
+        for _ in range(3):
+            subprocess.run([sys.executable, "-m", "cli", "--help"], cwd=ROOT, capture_output=True,
+                           check=True)
+        results["startup_seconds"] = round((time.perf_counter() - started) / 3, 3)
     print(table(results))
+    print(f"start-up (ledger --help): {results['startup_seconds']} s; load (1 min) before/after: "
+          + ", ".join(f"{k} {v['load_1m']}" for k, v in results["stores"].items()))
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
