@@ -51,6 +51,10 @@ SPEC_CODES = frozenset((
     "breach_not_open", "payment_exists", "refund_exists", "exceeds_deposit_held", "exceeds_credit",
     "period_already_issued", "period_out_of_order", "period_not_ended",
 ))
+# Codes of the commands added since, as docs/ERRORS.md lists them.
+SPEC_CODES |= frozenset((
+    "account_taken", "unknown_merchant", "payer_name_exists", "unknown_payer_name",  # #16
+))
 
 CONTRACTS = ["F1", "F2", "F3"]
 AGENTS = ["F1-A1", "F1-A2", "F1-A3", "F2-A1", "F2-A2", "F3-A1"]
