@@ -226,6 +226,23 @@ class Intake:
             if was_enabled:
                 gc.enable()
 
+    def check(self, lines: Iterable[bytes], batch: int = BATCH) -> Iterator[Result]:
+        """What ``submit`` would answer now, writing nothing: the same checks in the
+        same order, each batch decided on the states the batches before it left;
+        afterwards the workspace forgets them all. (Another writer may of course
+        change the answer before a real submit.)"""
+        decided: dict[str, str] = {}  # accepted in an earlier batch of this check
+        try:
+            for chunk in _chunks(lines, batch):
+                parsed = [_parse(line) for line in chunk]
+                known = self.store.known_commands([p[0] for p in parsed if p[2] is not None])
+                known.update(decided)
+                results, rows = self._decide(parsed, chunk, known)
+                decided.update((cid, body_hash) for cid, body_hash, _ in rows)
+                yield from (r for r, _ in results)
+        finally:
+            self.ws.discard()
+
     def _decide_once(self, parsed: list[Any], lines: list[bytes],
                      flying: _Flying | None) -> _Flying:
         ids = [p[0] for p in parsed if p[2] is not None]

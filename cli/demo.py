@@ -4,6 +4,8 @@ It prints the issued statements, the breach records on 2026-12-31, the quote
 YIYI-TB-01 was signed from against what followed (``ledger quote compare``)
 and the calendar's warnings about the plans (``ledger calendar check``), and
 writes one statement as HTML and PDF.
+It also imports its sample files (a roster, a service report, a bank statement)
+through the importers.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ def run_demo(store: Any, args: argparse.Namespace) -> int:
     print(f"demo: {accepted} commands accepted, {len(rejected)} rejected "
           f"(on purpose: {', '.join(r.error['code'] for r in rejected if r.error)})",
           file=sys.stderr)
+    import_files(store, quiet)
+    catch_up(store)
     rows = statements(store, None, None)
     render.table(rows, "Issued statements")
     records = breaches(store, None, None, DEMO_TODAY, None)
@@ -66,3 +70,38 @@ def show_quote(store: Any) -> None:
     show_comparison(compare(store, YIYI, None, on))
     render.table([msgspec.structs.asdict(w) for w in calendar_check(store, None, on)],
                  "Calendar warnings on every plan (ledger calendar check)")
+
+
+# The sample files in the order a clerk would import them: (kind, file, options).
+IMPORTS: tuple[tuple[str, str, dict[str, Any]], ...] = (
+    ("shifts", "roster-long.gb18030.csv", {"preset": "roster-long"}),
+    ("shifts", "roster-grid.xlsx", {"preset": "roster-grid"}),  # overlaps the first week
+    ("service", "service-chitu.xlsx", {"preset": "chitu"}),
+    ("bank", "bank-cmb-corporate.csv", {"preset": "cmb-corporate"}),
+)
+
+
+def import_files(store: Any, log: Any) -> None:
+    """Import ``examples/import`` (the bytes of ``cli.demo_files``) with ``--apply``, then
+    issue what they completed; one summary line per file on stderr."""
+    import json
+
+    from app.importing import run
+    from app.intake import Intake
+    from cli.demo_files import FILES
+    from cli.demo_imports import SHIFT_NAMES, TMALL, after_import
+
+    for kind, name, options in IMPORTS:
+        opts = run.Options(contract=None if kind == "bank" else TMALL,
+                           shifts=SHIFT_NAMES if kind == "shifts" else [], **options)
+        report = run.read(store, kind, FILES[name](), name, opts)  # type: ignore[arg-type]
+        answers = run.answer(store, report, apply=True, log=log)
+        said = {s: sum(a.status == s for a in answers) for s in ("accepted", "duplicate", "rejected")}
+        found = {s: n for s, n in report.counts.by_status.items() if s not in ("command", "skipped")}
+        print(f"demo: import {kind} {name}: {report.counts.rows} rows, {len(answers)} commands "
+              f"({', '.join(f'{n} {s}' for s, n in said.items())})"
+              + (f"; for the clerk: {', '.join(f'{n} {s}' for s, n in found.items())}" if found else ""),
+              file=sys.stderr)
+    lines = [json.dumps({"id": f"demo-after-import-{n}", **c}, ensure_ascii=False).encode()
+             for n, c in enumerate(after_import(), start=1)]
+    list(Intake(store, log).submit(lines))

@@ -32,6 +32,11 @@ A hosting provider in Hangzhou runs customer service for four shops from
     (``slow_response``); November's statement left unpaid (an open
     ``late_payment`` on 2026-12-31).
 
+Five more shops whose November facts and payments arrive as files (a roster,
+a platform's service report, a bank statement) are described in
+``cli.demo_imports``; their commands are part of this log.
+
+
 Mistakes and their remedies (SPEC §11), on ``SHUXIANG-DY-01`` in December: November's
 statement voided and issued again (``-R1``) with a late adjustment; October's transfer
 keyed a second time and refused (``reference_reused``); a payment keyed on the wrong
@@ -58,6 +63,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cli import demo_quote
+from cli.demo_imports import story
 
 Command = dict[str, Any]
 
@@ -572,9 +578,12 @@ def _remedies_shuxiang(log: _Log) -> None:
 
 
 def demo_lines() -> list[str]:
-    """The demo's command log: one JSON command a line, ids ``demo-0001`` upwards."""
+    """The demo's command log: one JSON command a line, ids ``demo-0001`` upwards; the
+    import story's shops (``cli.demo_imports``) are in it, their files imported after."""
     log = _Log()
     for contract, write in ((YIYI, _yiyi), (JINXIU, _jinxiu), (JIKE, _jike), (SHUXIANG, _shuxiang)):
         # One generator per contract: changing one contract's sample leaves the others alone.
         write(log, random.Random(f"{SEED}/{contract}"))
+    for entered, command in story():
+        log.add(entered, command["type"], **{k: v for k, v in command.items() if k != "type"})
     return log.lines()

@@ -3,9 +3,10 @@
 Exit status: 0 success, 1 a command was rejected or a check failed, 2 bad
 usage (including a store that cannot be opened). Every report prints a table
 by default and exact JSON with ``--json``. The subcommands live in
-``cli.submit``, ``cli.reports``, ``cli.admin``, ``cli.users``, ``cli.serve`` and
-``cli.quotes``, each with a ``register``. A subcommand that sets ``needs_store`` (a
-predicate on its arguments) runs without opening the store when it answers False.
+``cli.submit``, ``cli.reports``, ``cli.admin``, ``cli.users``, ``cli.serve``,
+``cli.quotes`` and ``cli.imports``, each with a ``register``. A subcommand that sets
+``needs_store`` (a predicate on its arguments) runs without opening the store when it
+answers False.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import sys
 
 from app.statements import ReportError
 from app.today import TodayError
-from cli import admin, quotes, reports, serve, submit, users
+from cli import admin, imports, quotes, reports, serve, submit, users
 from cli.args import Subcommands, UsageError
 from cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
@@ -26,7 +27,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=os.environ.get("LEDGER_DB", "ledger.db"),
                    help="SQLite file path or postgresql:// URL (default: $LEDGER_DB or ./ledger.db)")
     cmds = Subcommands(p.add_subparsers(dest="command", required=True))
-    for module in (submit, reports, admin, users, serve, quotes):
+    for module in (submit, reports, admin, users, serve, quotes, imports):
         module.register(cmds)
     return p
 

@@ -3,8 +3,9 @@
 ``decide_command(state, command, meta)`` checks a command against the state and
 returns the events to append, or raises a ``LedgerError`` (SPEC §3, §10).
 Families: ``contracts``, ``agents``, ``activity``, ``money``, ``disputes``,
-``remedies``, ``users``, ``quotes``; what they share is in ``common``. Before any of
-them, a fact dated after the day it is recorded is refused (``future_date``, SPEC §11).
+``remedies``, ``users``, ``quotes``, ``directory`` (agents' platform accounts,
+merchants' payer names); what they share is in ``common``. Before any of them, a fact
+dated after the day it is recorded is refused (``future_date``, SPEC §11).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from decide import activity, agents, contracts, disputes, money, quotes, remedies, users
+from decide import activity, agents, contracts, directory, disputes, money, quotes, remedies, users
 from decide.common import Decider, Emitted, Meta, State
 from ledger import errors as E
 from schemas import commands as C
@@ -41,6 +42,9 @@ DECIDERS: dict[type[C.Command], Decider] = {
     C.ResolveDispute: disputes.resolve_dispute,
     C.ReportBreach: disputes.report_breach,
     C.ResolveBreach: disputes.resolve_breach,
+    C.RecordAgentAccount: directory.record_agent_account,
+    C.RecordPayerName: directory.record_payer_name,
+    C.RetirePayerName: directory.retire_payer_name,
     C.IssueQuote: quotes.issue_quote,
     C.AddUser: users.add_user,
     C.RevokeUser: users.revoke_user,

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from ledger import errors as E
 from ledger.activity import Month, MonthActivity
 from ledger.contract import ContractState
+from ledger.merchant import PayerBook
 from ledger.periods import matches_cycle, month_of
 from ledger.streams import activity_stream, contract_stream
 from ledger.users import User
@@ -44,6 +45,11 @@ class State(Protocol):
 
     def user(self, name: str) -> User | None: ...
     def quote(self, quote_id: str) -> ev.QuoteIssued | None: ...
+    def payer_book(self, merchant_id: str) -> PayerBook:
+        """The merchant's payer names (an empty book when it has none)."""
+
+    def has_merchant(self, merchant_id: str) -> bool:
+        """Has a contract been signed for this merchant id?"""
 
 
 def contract_of(st: State, contract_id: str) -> ContractState:

@@ -17,6 +17,7 @@ from typing import Any
 
 from ledger.account import AccountBook, Allocation
 from ledger.kept import KEEP_ALL, Inspections, Issued, Keeping
+from ledger.names import fold
 from ledger.periods import bounds, month_of, months_of, next_period, period_of
 from ledger.terms import TermsTimeline
 from schemas import events as ev
@@ -31,6 +32,7 @@ class Agent:
     trained: bool = False
     passed: bool = False
     spans: list[list[dt.date | None]] = field(default_factory=list)  # [from, last_day|None]
+    accounts: list[str] = field(default_factory=list)  # platform accounts, as recorded
 
     def live_on(self, day: dt.date) -> bool:
         for first, last in self.spans:
@@ -84,6 +86,7 @@ class ContractState:
         self.trial_ended: ev.TrialEnded | None = None
         self.terminated: ev.ContractTerminated | None = None
         self.agents: dict[str, Agent] = {}
+        self.accounts: dict[str, str] = {}  # platform account (``names.fold``) -> agent id
         self.book = AccountBook()
         self.deposits: list[ev.DepositReceived] = []
         self.payments: dict[str, ev.PaymentReceived] = {}
@@ -303,6 +306,11 @@ def _offboarded(s: ContractState, e: ev.AgentOffboarded, _: int) -> None:
     s.changes.append((s.version, e.last_day + dt.timedelta(days=1), None))
 
 
+def _account(s: ContractState, e: ev.AgentAccountRecorded, _: int) -> None:
+    _agent(s, e.agent_id).accounts.append(e.account)
+    s.accounts[fold(e.account)] = e.agent_id
+
+
 def _inspected(s: ContractState, e: ev.QaInspected, _: int) -> None:
     s.inspections.add(e, s.event_version)
     s.qa_versions[month_of(e.date)] = s.version
@@ -389,6 +397,7 @@ _HANDLERS = {
     ev.AgentAssessed: _assessed,
     ev.AgentWentLive: _live,
     ev.AgentOffboarded: _offboarded,
+    ev.AgentAccountRecorded: _account,
     ev.QaInspected: _inspected,
     ev.AdjustmentPosted: _adjusted,
     ev.DisputeOpened: _dispute_opened,

@@ -224,3 +224,22 @@ class QuoteExpiredError(LedgerError):
 
 class CalendarUnknownYearError(LedgerError):
     code = "calendar_unknown_year"
+
+
+# -- who is who in imported files (record_agent_account, record/retire_payer_name) --
+
+
+class AccountTakenError(LedgerError):
+    code = "account_taken"
+
+
+class UnknownMerchantError(LedgerError):
+    code = "unknown_merchant"
+
+
+class PayerNameExistsError(LedgerError):
+    code = "payer_name_exists"
+
+
+class UnknownPayerNameError(LedgerError):
+    code = "unknown_payer_name"

@@ -9,11 +9,14 @@
 - ``user:<name>``: a user of the server: added (role, token hash), revoked.
 - ``quote:<id>``: one ``QuoteIssued`` per quote id (a quote precedes any
   contract; ``sign_contract`` may name it).
+- ``merchant:<id>``: the names a merchant pays from (payer names, for
+  reconciling bank statements); folded into ``ledger.merchant.PayerBook``.
 """
 
 from __future__ import annotations
 
-CONTRACT, ACTIVITY, DISPUTE, USER, QUOTE = "contract", "activity", "dispute", "user", "quote"
+CONTRACT, ACTIVITY, DISPUTE, USER, QUOTE, MERCHANT = (
+    "contract", "activity", "dispute", "user", "quote", "merchant")
 
 
 def contract_stream(contract_id: str) -> str:
@@ -39,6 +42,10 @@ def user_stream(name: str) -> str:
 
 def quote_stream(quote_id: str) -> str:
     return f"{QUOTE}:{quote_id}"
+
+
+def merchant_stream(merchant_id: str) -> str:
+    return f"{MERCHANT}:{merchant_id}"
 
 
 def kind_of(stream: str) -> tuple[str, str]:

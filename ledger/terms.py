@@ -103,3 +103,7 @@ class TermsTimeline:
     @property
     def cycle(self) -> str:
         return self.signed.settlement_cycle
+
+    def every(self) -> list[Terms]:
+        """The signed terms and each amended version, in effect order."""
+        return list(self._segments)

@@ -268,6 +268,38 @@ class IssueQuote(Command, tag="issue_quote", frozen=True):
     profile: QuoteProfile
 
 
+
+
+# -- who is who in the files the importers read (docs/IMPORT.md, docs/COMMANDS.md) --
+
+
+class RecordAgentAccount(Command, tag="record_agent_account", frozen=True):
+    """``account`` on ``platform`` is worked by ``agent_id`` on this contract from ``on``."""
+
+    contract_id: Id
+    agent_id: Id
+    platform: Name
+    account: Name
+    on: dt.date
+
+
+class RecordPayerName(Command, tag="record_payer_name", frozen=True):
+    """Bank transfers from ``payer_name`` pay for ``merchant_id``'s contracts."""
+
+    merchant_id: Id
+    payer_name: Name
+    payer_account: Text = ""
+    note: Text = ""
+
+
+class RetirePayerName(Command, tag="retire_payer_name", frozen=True):
+    """``payer_name`` no longer pays for ``merchant_id`` (a mistaken or outdated entry)."""
+
+    merchant_id: Id
+    payer_name: Name
+    reason: Text
+
+
 AnyCommand = (
     SignContract | AmendTerms | EndTrial | TerminateContract | RecordDeposit | RefundDeposit
     | TrainAgent | AssessAgent | AgentLive | OffboardAgent | RecordShift | RetractShift
@@ -277,6 +309,7 @@ AnyCommand = (
     | VoidPayment | VoidStatement
     | AddUser | RevokeUser
     | IssueQuote
+    | RecordAgentAccount | RecordPayerName | RetirePayerName
 )
 
 COMMAND_TYPES: tuple[str, ...] = tuple(

@@ -249,6 +249,32 @@ class QuoteIssued(Event, frozen=True):
     result: QuoteResult
 
 
+# -- who is who in imported files: agents' platform accounts, merchants' payer names --
+
+
+class AgentAccountRecorded(Event, frozen=True):
+    agent_id: str
+    platform: str
+    account: str
+    on: dt.date
+
+
+class PayerNameRecorded(Event, frozen=True):
+    """On the merchant's stream (``merchant:<id>``); ``contract_id`` is empty: a payer
+    name pays for every contract of the merchant."""
+
+    merchant_id: str
+    payer_name: str
+    payer_account: str = ""
+    note: str = ""
+
+
+class PayerNameRetired(Event, frozen=True):
+    merchant_id: str
+    payer_name: str
+    reason: str
+
+
 EVENT_TYPES: tuple[type[Event], ...] = (
     ContractSigned, TermsAmended, TrialEnded, ContractTerminated, DepositReceived,
     DepositRefunded, AgentTrained, AgentAssessed, AgentWentLive, AgentOffboarded,
@@ -258,6 +284,7 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     PaymentVoided, StatementVoided,
     UserAdded, UserRevoked,
     QuoteIssued,
+    AgentAccountRecorded, PayerNameRecorded, PayerNameRetired,
 )
 
 TOPICS: dict[str, type[Event]] = {cls.__name__: cls for cls in EVENT_TYPES}

@@ -23,8 +23,8 @@ from billing.statement import reissue
 from ledger.streams import contract_stream
 from projections import journal as jr
 from schemas import events as ev
-from store.eventstore import Store
-from store.view import View, as_issued
+from store.eventstore import Recorded, Store
+from store.view import PAGE, View, as_issued
 
 TABLES = {
     "rm_tracking": "name TEXT PRIMARY KEY, position BIGINT NOT NULL",
@@ -112,10 +112,13 @@ def catch_up(store: Store) -> int:
         end = store.max_position()
         if end <= start:
             return start
-        touched = _contracts_after(store, start)
+        touched = sorted(_contracts_after(store, start))
         view = View(store, before=end + 1)
-        for cid in sorted(touched):
-            _write_contract(c, view, cid)
+        for first in range(0, len(touched), PAGE):  # a query per page of streams, not per stream
+            page = touched[first:first + PAGE]
+            found = store.streams([contract_stream(cid) for cid in page])
+            for cid in page:
+                _write_contract(c, view, cid, found.get(contract_stream(cid), []))
         c.execute("DELETE FROM rm_tracking WHERE name = ?", (NAME,))
         c.execute("INSERT INTO rm_tracking VALUES (?, ?)", (NAME, end))
     return end
@@ -137,8 +140,9 @@ def _contracts_after(store: Store, start: int) -> set[str]:
         "AND originator_id >= 'contract:' AND originator_id < 'contract;'", (start,))}
 
 
-def _write_contract(c: Any, view: View, cid: str) -> None:
-    state = view.contract(cid)
+def _write_contract(c: Any, view: View, cid: str, records: list[Recorded]) -> None:
+    records = [r for r in records if view.keep(r)]
+    state = view.fold(records)
     if state is None:
         return
     for table in ("rm_statements", "rm_balances", "rm_journal"):
@@ -153,7 +157,7 @@ def _write_contract(c: Any, view: View, cid: str) -> None:
     book = state.book
     c.execute("INSERT INTO rm_balances VALUES (?, ?, ?, ?)",
               (cid, book.receivable, book.credit, book.deposit_held))
-    txns = jr.transactions((r.position, r.event) for r in view.records(contract_stream(cid)))
+    txns = jr.transactions((r.position, r.event) for r in records)
     c.executemany("INSERT INTO rm_journal VALUES (?, ?, ?, ?)", [
         (cid, seq, t.position, _ENC.encode(t).decode()) for seq, t in enumerate(txns)])
 

@@ -16,9 +16,12 @@ from dataclasses import dataclass, field
 from billing.plan import MonthLoader
 from ledger.activity import MonthActivity
 from ledger.contract import ContractState, fold_in
-from ledger.streams import activity_stream, contract_stream
+from ledger.merchant import PayerBook
+from ledger.streams import MERCHANT, activity_stream, contract_stream, merchant_stream
 from schemas import events as ev
 from store.eventstore import Recorded, Store
+
+PAGE = 200  # streams read in one query when a report folds many contracts
 
 
 def parse_as_of(text: str) -> str:
@@ -67,13 +70,48 @@ class View:
     def contract_ids(self) -> list[str]:
         return [s.split(":", 1)[1] for s in self.store.streams_with_prefix("contract:")]
 
-    def contracts(self, only: str | None = None) -> list[ContractState]:
-        ids = [only] if only else self.contract_ids()
+    def payer_book(self, merchant_id: str) -> PayerBook:
+        book = PayerBook(merchant_id)
+        for rec in self.records(merchant_stream(merchant_id)):
+            book.evolve(rec.event)
+        return book
+
+    def payer_books(self) -> list[PayerBook]:
+        """The payer names of every merchant that has any (``merchant:`` streams)."""
         out = []
-        for cid in ids:
-            state = self.contract(cid)
-            if state is not None:
-                out.append(state)
+        streams = self.store.streams_with_prefix(f"{MERCHANT}:")
+        for first in range(0, len(streams), PAGE):
+            found = self.store.streams(streams[first:first + PAGE])
+            for stream in streams[first:first + PAGE]:
+                book = PayerBook(stream.split(":", 1)[1])
+                for rec in found.get(stream, []):
+                    if self.keep(rec):
+                        book.evolve(rec.event)
+                out.append(book)
+        return out
+
+    def fold(self, records: list[Recorded]) -> ContractState | None:
+        """A contract state from its stream's records (those this view keeps)."""
+        state: ContractState | None = None
+        for rec in records:
+            if self.keep(rec):
+                state = fold_in(state, rec.event, rec.position, rec.version)
+        return state
+
+    def contracts(self, only: str | None = None) -> list[ContractState]:
+        """Every contract (or ``only`` that one), read ``PAGE`` streams a query."""
+        if only:
+            state = self.contract(only)
+            return [state] if state is not None else []
+        out = []
+        ids = self.contract_ids()
+        for first in range(0, len(ids), PAGE):
+            streams = [contract_stream(cid) for cid in ids[first:first + PAGE]]
+            found = self.store.streams(streams)
+            for stream in streams:
+                state = self.fold(found.get(stream, []))
+                if state is not None:
+                    out.append(state)
         return out
 
 

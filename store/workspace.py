@@ -20,15 +20,18 @@ from dataclasses import dataclass
 
 from ledger.activity import MonthActivity
 from ledger.contract import ContractState, fold_in
+from ledger.merchant import PayerBook
 from ledger.streams import (
     ACTIVITY,
     CONTRACT,
+    MERCHANT,
     QUOTE,
     USER,
     activity_stream,
     contract_stream,
     dispute_stream,
     kind_of,
+    merchant_stream,
     quote_stream,
     user_stream,
 )
@@ -67,6 +70,8 @@ class Workspace:
         self._dispute_versions: dict[str, int] = {}
         self.users: dict[str, User | None] = {}
         self.quotes: dict[str, ev.QuoteIssued | None] = {}
+        self.payers: dict[str, PayerBook] = {}
+        self._merchants: set[str] | None = None  # merchant ids with a contract, read once
 
     # -- reading ------------------------------------------------------------
     def contract(self, contract_id: str) -> ContractState | None:
@@ -179,6 +184,22 @@ class Workspace:
                     found = rec.event
             self.quotes[quote_id] = found
         return self.quotes[quote_id]
+    def payer_book(self, merchant_id: str) -> PayerBook:
+        book = self.payers.get(merchant_id)
+        if book is None:
+            book = self.payers[merchant_id] = PayerBook(merchant_id)
+            for rec in self.store.stream(merchant_stream(merchant_id)):
+                book.evolve(rec.event)
+        return book
+
+    def has_merchant(self, merchant_id: str) -> bool:
+        """From every stored signing, read once per workspace (a range scan), and the
+        signings decided since."""
+        if self._merchants is None:
+            self._merchants = {r.event.merchant.id for r in self.store.first_events(
+                contract_stream("")) if isinstance(r.event, ev.ContractSigned)}
+            self._merchants.update(s.signed.merchant.id for s in self.contracts.values() if s)
+        return merchant_id in self._merchants
 
     # -- writing ------------------------------------------------------------
     def append(self, stream: str, event: ev.Event) -> None:
@@ -188,6 +209,8 @@ class Workspace:
             state = self.contracts[event.contract_id] = fold_in(
                 known, event, 0, 0, self._keeping(event.contract_id))
             version = state.version
+            if isinstance(event, ev.ContractSigned) and self._merchants is not None:
+                self._merchants.add(event.merchant.id)
         elif kind == ACTIVITY:
             contract_id, _, month = rest.rpartition(":")
             light = self.shifts(contract_id, month)
@@ -202,6 +225,10 @@ class Workspace:
             assert isinstance(event, ev.QuoteIssued)
             self.quotes[rest] = event
             version = 1
+        elif kind == MERCHANT:
+            book = self.payer_book(rest)
+            book.evolve(event)
+            version = book.version
         else:  # dispute claim
             self.disputes[rest] = event.contract_id
             version = self._dispute_versions.get(rest, 0) + 1
@@ -240,6 +267,8 @@ class Workspace:
         self._dispute_versions.clear()
         self.users.clear()
         self.quotes.clear()
+        self.payers.clear()
+        self._merchants = None
         self.pending = []
         self._unsaved = set()
         self.inflight = []

@@ -111,3 +111,23 @@ def test_runner_smoke_on_postgres(pg_url: str, tmp_path: Path) -> None:
     results = _smoke(tmp_path, "--stores", "postgres", "--pg-url", pg_url)
     _check_every_metric(results, "postgres")
     assert results["machine"].get("postgresql")
+
+
+def test_the_import_benchmark_at_smoke_size(tmp_path: Path) -> None:
+    """bench/imports.py (issue #16) completes on SQLite: every step measured, every bank
+    credit matched by a rule, nothing refused by the ledger, re-imports all duplicate."""
+    out = tmp_path / "imports.json"
+    run = subprocess.run([sys.executable, str(BENCH / "imports.py"), "--smoke", "--stores", "sqlite",
+                          "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=180,
+                         check=False)
+    assert run.returncode == 0, run.stderr[-3000:]
+    (results,) = json.loads(out.read_text(encoding="utf-8"))["stores"].values()
+    for step in ("shifts", "service"):
+        assert results[f"{step}_apply"]["accepted"] == results[f"{step}_apply"]["commands"] > 0
+        assert results[f"{step}_again"]["duplicate"] == results[f"{step}_again"]["commands"]
+        assert results[f"{step}_preview"]["accepted"] == results[f"{step}_apply"]["accepted"]
+    outcomes = results["bank_outcomes"]
+    assert set(outcomes) == {"debit", "payer_amount", "statement_in_remark", "unknown_payer"}
+    assert results["bank_apply"]["commands"] == outcomes["payer_amount"] + outcomes[
+        "statement_in_remark"]
+    assert all(results[k]["seconds"] > 0 for k in results if k.endswith(("_apply", "_preview")))

@@ -7,7 +7,10 @@ upheld and one rejected dispute, a prepaid final statement that credits
 the unused fee and applies the deposit, a contract signed from a quote, plans
 marked with the calendar's holidays (warnings only where one is not), and one of
 each remedy of SPEC §11: a transfer keyed twice and refused, a payment voided, a
-statement voided and re-issued.
+statement voided and re-issued; the sample files are imported: the
+ledger's books before the import are what ``examples/import/demo-books.json``
+says, each file gives what docs/IMPORT.md describes, and November's statement
+of ``C-TMALL-01`` bills the imported shifts and sales.
 """
 
 from __future__ import annotations
@@ -15,10 +18,14 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from cli.demo_data import demo_lines
 
+SAMPLES = Path(__file__).resolve().parents[1] / "examples" / "import"
 LINE_CODES = {
     "base", "special_day", "commission", "fixed_fee", "extra_shifts", "understaffing",
     "qa_penalty", "late_fee", "adjustment", "breach_penalty", "correction",
@@ -31,7 +38,7 @@ BREACH_RULES = {
 def test_demo_lines_are_deterministic_with_readable_unique_ids() -> None:
     lines = demo_lines()
     assert lines == demo_lines()
-    assert 1000 <= len(lines) <= 3000
+    assert 1000 <= len(lines) <= 3500
     ids = [json.loads(line)["id"] for line in lines]
     assert all(re.fullmatch(r"demo-\d{4}", i) for i in ids)
     # Only the corrected resend of the rejected payment shares its id.
@@ -71,7 +78,7 @@ def test_demo_shows_every_line_code_breach_rule_and_dispute_outcome(sqlite_ledge
     rows = listed.json()
     statements = {(s["contract_id"], s["period"]): sqlite_ledger.statement(s["contract_id"], s["period"])
                   for s in rows if s["status"] == "issued"}
-    assert len(statements) == 13
+    assert len(statements) == 20  # 13 of the four shops, 7 of the import story
     # November's statement of SHUXIANG-DY-01 voided and issued again as -R1
     void = [(s["statement_no"], s["voided_on"]) for s in rows if s["status"] == "void"]
     assert void == [("SHUXIANG-DY-01-2026-11", "2026-12-03")]
@@ -146,8 +153,64 @@ def test_demo_quotes_one_merchant_and_marks_the_holidays(sqlite_ledger: Any) -> 
 
     # 中秋 and 国庆 are special days of every plan but SHUXIANG's, which the check names
     warnings = sqlite_ledger.run("calendar", "check", "--on", "2026-12-01", "--json").json()
-    named = {(w["contract_id"], w["code"]) for w in warnings if w["code"] != "calendar_unknown_year"}
+    four_shops = {"YIYI-TB-01", "JINXIU-TM-01", "JIKE-JD-01", "SHUXIANG-DY-01"}
+    named = {(w["contract_id"], w["code"]) for w in warnings
+             if w["code"] != "calendar_unknown_year" and w["contract_id"] in four_shops}
     assert named == {("SHUXIANG-DY-01", "works_on_holiday")}
     assert {w["date"] for w in warnings if w["contract_id"] == "SHUXIANG-DY-01"
             and w["code"] == "works_on_holiday"} == {
         "2026-09-25", "2026-09-26", "2026-09-27", *(f"2026-10-0{n}" for n in range(1, 8))}
+
+
+def test_the_demo_imports_its_sample_files(sqlite_ledger: Any) -> None:
+    from app.importing.books import bank_books, contract_books
+    from cli.demo_imports import TMALL, story
+    from store.eventstore import open_store
+    from store.view import View
+
+    # Before the files: the ledger's books for the story's shops are the sample's.
+    entered = sorted(story(), key=lambda e: e[0])  # as the demo's log orders them
+    sqlite_ledger.accept(*({"id": f"story-{n}", **c} for n, (_, c) in enumerate(entered)))
+    view = View(open_store(sqlite_ledger.db))
+    books = json.loads((SAMPLES / "demo-books.json").read_text())
+    got = bank_books(view)
+    by_no = sorted(books["statements"], key=lambda s: s["statement_no"])
+    assert [msgspec.to_builtins(s) for s in got.statements] == by_no
+    assert [msgspec.to_builtins(d) for d in got.deposits] == books["deposits"]
+    assert sorted([p.name, p.merchant_id] for p in got.payers) == sorted(books["payers"])
+    assert got.recorded == sorted(books["recorded"])
+    tmall = contract_books(view, TMALL)
+    assert tmall.codes == books["shift_codes"]
+    assert {a: tmall.agents[a] for a in ("a01", "小鹿家居旗舰店:晓燕", "张晓燕")} == {
+        "a01": "A01", "小鹿家居旗舰店:晓燕": "A01", "张晓燕": "A01"}
+
+
+def test_the_demo_reports_each_import_and_bills_november_from_the_files(sqlite_ledger: Any) -> None:
+    run = sqlite_ledger.run("demo")
+    assert run.code == 0, run.err[-2000:]
+    said = dict(re.findall(r"demo: import \w+ (\S+): (.*)", run.err))
+    assert said == {
+        "roster-long.gb18030.csv": "28 rows, 24 commands (24 accepted, 0 duplicate, 0 rejected)",
+        "roster-grid.xlsx": "6 rows, 103 commands (79 accepted, 24 duplicate, 0 rejected); "
+                            "for the clerk: 1 unmapped",
+        "service-chitu.xlsx": "17 rows, 22 commands (22 accepted, 0 duplicate, 0 rejected); "
+                              "for the clerk: 3 unmapped",
+        "bank-cmb-corporate.csv": "10 rows, 4 commands (4 accepted, 0 duplicate, 0 rejected); "
+                                  "for the clerk: 2 unmatched, 1 ambiguous",
+    }
+    november = sqlite_ledger.statement("C-TMALL-01", "2026-11")
+    base = next(line for line in november["lines"] if line["code"] == "base")
+    assert base["quantity"] == 60  # one early and one late a day: the rosters' excess is not billed
+    commission = next(line for line in november["lines"] if line["code"] == "commission")
+    assert commission["quantity"] == 1_844_125  # the Chitu report's eleven computed rows
+    balances = {b["contract_id"]: b for b in sqlite_ledger.run("balance", "--json").json()}
+    assert balances["C-JD-02"]["receivable_fen"] == 0
+    assert balances["C-TB-05"]["receivable_fen"] == 0
+    assert balances["C-DY-03"]["receivable_fen"] == 2 * 3_180_000  # the ambiguous credit waits
+    assert balances["C-PDD-04"]["deposit_held_fen"] == 1_000_000
+    assert balances["C-TMALL-01"]["receivable_fen"] == november["total_fen"]
+    again = sqlite_ledger.run("reconcile", str(SAMPLES / "bank-cmb-corporate.csv"),
+                              "--preset", "cmb-corporate", "--json")
+    assert again.code == 1  # the unmatched and ambiguous rows are still there
+    reasons = [o.get("rule") or o.get("reason") for o in again.json()["outcomes"]]
+    assert reasons.count("already_recorded") == 5  # the hand-keyed one and the four imported

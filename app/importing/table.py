@@ -28,12 +28,13 @@ import csv
 import datetime as dt
 import importlib
 import io
-import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import msgspec
+
+from ledger.names import fold
 
 MAX_ROWS = 200_000
 MAX_CELL = 10_000
@@ -63,8 +64,9 @@ def clean(value: str) -> str:
 
 
 def norm(name: str) -> str:
-    """A column name for comparison: NFKC, no whitespace at all, case-folded."""
-    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
+    """A column title, account or payer name for comparison: NFKC, no whitespace at
+    all, case-folded (``ledger.names.fold``: the ledger compares them the same way)."""
+    return fold(name)
 
 
 def decode(data: bytes, encoding: str | None) -> tuple[str, str]:
@@ -163,19 +165,30 @@ def read_xlsx(data: bytes, sheet: str | None) -> Iterator[Sheet]:
         for name in names:
             if name not in book.sheetnames:
                 raise TableError(f"no sheet named {name!r}; the sheets are {book.sheetnames}")
-            ws = book[name]
-            ws.reset_dimensions()  # exports often carry a wrong dimension record
-            rows: list[tuple[int, list[str]]] = []
-            for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-                if number > MAX_ROWS:
-                    raise TableError(f"sheet {name}: more than {MAX_ROWS:,} rows: split it")
-                cells = [cell_text(v) for v in values]
-                while cells and not cells[-1]:
-                    cells.pop()
-                rows.append((number, _bounded(number, cells)))
-            yield Sheet(name=name, encoding=None, rows=rows)
+            yield Sheet(name=name, encoding=None, rows=_sheet_rows(book[name], name))
     finally:
         book.close()
+
+
+def _sheet_rows(ws: Any, name: str) -> list[tuple[int, list[str]]]:
+    """A worksheet's rows as text; a sheet whose XML breaks off is refused, not raised."""
+    ws.reset_dimensions()  # exports often carry a wrong dimension record
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            if number > MAX_ROWS:
+                raise TableError(f"sheet {name}: more than {MAX_ROWS:,} rows: split it")
+            cells = [cell_text(v) for v in values]
+            while cells and not cells[-1]:
+                cells.pop()
+            rows.append((number, _bounded(number, cells)))
+    except TableError:
+        raise
+    except Exception as exc:  # XML and zip errors inside a sheet: the file is damaged
+        raise TableError(f"sheet {name}: not readable after row {len(rows)} "
+                         f"({type(exc).__name__}: {exc}); save the file again from Excel or WPS"
+                         ) from None
+    return rows
 
 
 def read_sheets(data: bytes, filename: str, encoding: str | None = None,

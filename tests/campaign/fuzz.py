@@ -56,6 +56,10 @@ SPEC_CODES = frozenset((
     # the server's users (issue 17, docs/ERRORS.md)
     "user_exists", "unknown_user", "user_revoked",
 ))
+# Codes of the commands added since, as docs/ERRORS.md lists them.
+SPEC_CODES |= frozenset((
+    "account_taken", "unknown_merchant", "payer_name_exists", "unknown_payer_name",  # #16
+))
 
 CONTRACTS = ["F1", "F2", "F3"]
 AGENTS = ["F1-A1", "F1-A2", "F1-A3", "F2-A1", "F2-A2", "F3-A1"]

@@ -6,7 +6,8 @@ decoder intake uses (``app.intake._COMMANDS``: strict msgspec, ``intake_dec_hook
 events it returns the way ``store.workspace.Workspace.append`` does: contract
 events folded with ``ledger.contract.fold_in`` (plain keeping), activity events
 into a ``MonthActivity`` per (contract, month), dispute claims into an owner
-map, quotes by id. A given command that is rejected raises at once, naming it.
+map, quotes by id, payer names into a ``PayerBook`` per merchant. A given command
+that is rejected raises at once, naming it.
 
 Then one step: ``when(state, command)`` returns the events a command produces
 (and appends them); ``rejects(state, command)`` returns the ``LedgerError`` and
@@ -35,7 +36,8 @@ from decide import decide_command
 from ledger.activity import MonthActivity
 from ledger.contract import ContractState, fold_in
 from ledger.errors import LedgerError
-from ledger.streams import ACTIVITY, CONTRACT, QUOTE, USER, kind_of
+from ledger.merchant import PayerBook
+from ledger.streams import ACTIVITY, CONTRACT, MERCHANT, QUOTE, USER, kind_of
 from ledger.users import User, fold_user
 from ledger.validation import schema_error
 from schemas import events as ev
@@ -55,6 +57,7 @@ class Memory:
     disputes: dict[str, str] = field(default_factory=dict)
     users: dict[str, User | None] = field(default_factory=dict)
     quotes: dict[str, ev.QuoteIssued] = field(default_factory=dict)
+    payers: dict[str, PayerBook] = field(default_factory=dict)
     log: list[tuple[str, ev.Event]] = field(default_factory=list)
     today: dt.date = dt.date(2030, 12, 31)  # the recording date: histories here are in 2026-2027
 
@@ -79,6 +82,12 @@ class Memory:
     def quote(self, quote_id: str) -> ev.QuoteIssued | None:
         return self.quotes.get(quote_id)
 
+    def payer_book(self, merchant_id: str) -> PayerBook:
+        return self.payers.get(merchant_id) or PayerBook(merchant_id)
+
+    def has_merchant(self, merchant_id: str) -> bool:
+        return any(s.signed.merchant.id == merchant_id for s in self.contracts.values())
+
     # -- appending (as Workspace.append, positions from the in-memory log) ----
     def append(self, stream: str, event: ev.Event) -> None:
         self.log.append((stream, event))
@@ -95,6 +104,8 @@ class Memory:
         elif kind == QUOTE:
             assert isinstance(event, ev.QuoteIssued)
             self.quotes[rest] = event
+        elif kind == MERCHANT:
+            self.payers.setdefault(rest, PayerBook(rest)).evolve(event)
         else:  # dispute claim
             self.disputes[rest] = event.contract_id
 

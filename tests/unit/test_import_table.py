@@ -132,3 +132,21 @@ def test_xlsx_sheet_is_found_by_its_header() -> None:
     assert (t.sheet, t.header_row, t.rows) == ("明细", 3, [(4, ["2026-01-08", "1234.56"])])
     with pytest.raises(T.TableError, match="no sheet named"):
         _table(buf.getvalue(), "s.xlsx", sheet="Sheet9")
+
+
+def test_a_damaged_sheet_is_refused_with_the_remedy_not_raised() -> None:
+    import zipfile
+
+    openpyxl: Any = importlib.import_module("openpyxl")
+    book = openpyxl.Workbook()
+    for n in range(200):
+        book.active.append(["2026-01-08", n, "杭州小鹿"])
+    whole = io.BytesIO()
+    book.save(whole)
+    cut = io.BytesIO()
+    with zipfile.ZipFile(whole) as src, zipfile.ZipFile(cut, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            dst.writestr(info, data[:len(data) // 2] if info.filename.endswith("sheet1.xml") else data)
+    with pytest.raises(T.TableError, match=r"not readable after row .*save the file again"):
+        list(T.read_sheets(cut.getvalue(), "damaged.xlsx"))
