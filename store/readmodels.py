@@ -73,9 +73,15 @@ def issued_statement(store: Store, contract_id: str, period: str) -> str | None:
 
 
 def issued_statement_stored(store: Store, contract_id: str, period: str) -> str | None:
-    """The issued statement in force for a server's hot path (since statements can be
-    voided, SPEC §11, it is read caught up, like ``issued_statement``)."""
-    return issued_statement(store, contract_id, period)
+    """The issued statement in force as its table holds it, without catching up first (a
+    server's hot path: catching up takes the write lock that submits hold). A statement
+    never changes once issued, but it can be voided (SPEC §11): until the read models
+    catch up with a void, the void statement is still the one found. None may only mean
+    "not caught up yet" (ask ``issued_statement``, or the events)."""
+    ensure(store)
+    rows = store.query("SELECT body FROM rm_statements WHERE contract_id = ? AND period = ? "
+                       "AND status = 'issued'", (contract_id, period))
+    return str(rows[0][0]) if rows else None
 
 
 def statement_rows(store: Store, contract_id: str | None
