@@ -18,6 +18,8 @@ from pathlib import Path
 
 
 def ledger(db: str, *args: str) -> bytes:
+    # ``python -m cli`` today; ``commands.cli`` on commits before the layout of issue 12,
+    # so the same script snapshots both sides of that change
     done = subprocess.run([sys.executable, "-m", "cli", "--db", db, *args]
                           if Path("cli/__main__.py").exists()
                           else [sys.executable, "-m", "commands.cli", "--db", db, *args],

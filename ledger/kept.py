@@ -76,14 +76,13 @@ class KeptInspections:
         return [e for e in self._by_month.get(month, ()) if keep(e.date, e.score)]
 
 
-class KeptIssued:
-    """An issued statement with its settlement event."""
+class IssuedFacts:
+    """What every form of ``Issued`` keeps of the settlement event (all but its statement)."""
 
-    __slots__ = ("billed_adjustments", "billed_breaches", "command_id", "event", "final",
-                 "issued_on", "period", "position", "version")
+    __slots__ = ("billed_adjustments", "billed_breaches", "command_id", "final", "issued_on",
+                 "period", "position", "version")
 
     def __init__(self, event: ev.SettlementIssued, position: int, version: int) -> None:
-        self.event = event
         self.period = event.period
         self.issued_on = event.issued_on
         self.final = event.final
@@ -92,6 +91,16 @@ class KeptIssued:
         self.version = version
         self.billed_adjustments = event.billed_adjustments
         self.billed_breaches = event.billed_breaches
+
+
+class KeptIssued(IssuedFacts):
+    """An issued statement with its settlement event."""
+
+    __slots__ = ("event",)
+
+    def __init__(self, event: ev.SettlementIssued, position: int, version: int) -> None:
+        super().__init__(event, position, version)
+        self.event = event
 
 
 class KeepAll:

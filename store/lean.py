@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from ledger.kept import Inspections, Issued
+from ledger.kept import Inspections, Issued, IssuedFacts
 from ledger.periods import month_of
 from schemas import events as ev
 
@@ -86,22 +86,14 @@ class LeanInspections:
         return [e for e in found if isinstance(e, ev.QaInspected)]
 
 
-class LazyIssued:
+class LazyIssued(IssuedFacts):
     """An issued statement whose settlement event is fetched again when asked for."""
 
-    __slots__ = ("_event", "_fetch", "billed_adjustments", "billed_breaches", "command_id", "final",
-                 "issued_on", "period", "position", "version")
+    __slots__ = ("_event", "_fetch")
 
     def __init__(self, event: ev.SettlementIssued, position: int, version: int,
                  fetch: EventFetch) -> None:
-        self.period = event.period
-        self.issued_on = event.issued_on
-        self.final = event.final
-        self.command_id = event.command_id
-        self.position = position
-        self.version = version
-        self.billed_adjustments = event.billed_adjustments
-        self.billed_breaches = event.billed_breaches
+        super().__init__(event, position, version)
         self._fetch = fetch
         self._event: ev.SettlementIssued | None = None
 
