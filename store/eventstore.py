@@ -72,7 +72,27 @@ def is_postgres(db: str) -> bool:
     return db.startswith(("postgresql://", "postgres://"))
 
 
-def _env_for(db: str) -> dict[str, str]:
+POOL_ENV = "LEDGER_PG_POOL"
+CLI_POOL = (2, 4)  # a CLI process: one writer thread and a reader beside it
+
+
+def pg_pool(default: tuple[int, int]) -> tuple[int, int]:
+    """PostgreSQL connections a process keeps (pool size, overflow): ``LEDGER_PG_POOL`` as
+    ``SIZE`` or ``SIZE+OVERFLOW`` when set, else ``default`` (the CLI's, or the server's)."""
+    text = os.environ.get(POOL_ENV, "").strip()
+    if not text:
+        return default
+    size, _, overflow = text.partition("+")
+    try:
+        pool = (int(size), int(overflow or 0))
+    except ValueError:
+        pool = (0, -1)
+    if not (1 <= pool[0] <= 200 and 0 <= pool[1] <= 200):
+        raise StoreError(f"{POOL_ENV}={text!r}: expected SIZE or SIZE+OVERFLOW, 1 to 200 connections")
+    return pool
+
+
+def _env_for(db: str, pool: tuple[int, int] = CLI_POOL) -> dict[str, str]:
     common = {"ORIGINATOR_ID_TYPE": "text", "CREATE_TABLE": "yes"}
     if is_postgres(db):
         # Tables are created under an advisory lock by Store, not by the library:
@@ -92,8 +112,8 @@ def _env_for(db: str) -> dict[str, str]:
             "POSTGRES_PASSWORD": unquote(parts.password or ""),
             "POSTGRES_CONNECT_TIMEOUT": "10",
             "POSTGRES_LOCK_TIMEOUT": "60",
-            "POSTGRES_POOL_SIZE": "2",
-            "POSTGRES_MAX_OVERFLOW": "4",
+            "POSTGRES_POOL_SIZE": str(pool[0]),
+            "POSTGRES_MAX_OVERFLOW": str(pool[1]),
             "POSTGRES_ENABLE_DB_FUNCTIONS": "no",
         }
     return common | {
@@ -107,14 +127,16 @@ def _env_for(db: str) -> dict[str, str]:
 class Store:
     """What the rest of the ledger needs from the event store, and no more."""
 
-    def __init__(self, db: str) -> None:
+    def __init__(self, db: str, pool: tuple[int, int] = CLI_POOL) -> None:
+        """``pool``: the PostgreSQL connections this process needs at most at once (size,
+        overflow) unless ``LEDGER_PG_POOL`` says otherwise (``pg_pool``)."""
         self.db = db
         self.name = describe(db)
         self.postgres = is_postgres(db)
         try:
             if not self.postgres:
                 _wal_mode(db)
-            self.app = LedgerApplication(env=_env_for(db))
+            self.app = LedgerApplication(env=_env_for(db, pg_pool(pool)))
         except StoreError:
             raise
         except Exception as exc:
@@ -360,11 +382,11 @@ def _clean(exc: BaseException, db: str) -> str:
 _OPEN: dict[str, Store] = {}
 
 
-def open_store(db: str) -> Store:
-    """One Store per database per process."""
+def open_store(db: str, pool: tuple[int, int] = CLI_POOL) -> Store:
+    """One Store per database per process (``pool``: see ``Store``)."""
     store = _OPEN.get(db)
     if store is None:
-        store = _OPEN[db] = Store(db)
+        store = _OPEN[db] = Store(db, pool)
     return store
 
 
