@@ -259,9 +259,12 @@ def run(db: str, clients: int, seconds: float, batch: int, scale: float, warm: f
     async def everyone() -> None:
         await asyncio.gather(*(client(i, port, token, dealt[i], targets, stats, deadline, batch,
                                       resend, think, random.Random(rng.random())) for i in range(clients)))
+    client_cpu = sum(os.times()[:2])
     try:
         asyncio.run(everyone())
     finally:
+        cpu = {"server": _cpu(server.pid), "lane": sum(_cpu(c) for c in _children(server.pid)),
+               "clients": round(sum(os.times()[:2]) - client_cpu, 1)}
         server.terminate()
         server.wait(30)
         log.close()
@@ -283,7 +286,7 @@ def run(db: str, clients: int, seconds: float, batch: int, scale: float, warm: f
         "statement_reads": len(stats.read_ms), "reads_per_s": round(len(stats.read_ms) / wall),
         "read_p50_ms": percentile(stats.read_ms, 0.50), "read_p99_ms": percentile(stats.read_ms, 0.99),
         "read_max_ms": percentile(stats.read_ms, 1.0),
-        **_phases(stats), "load_average_1m": round(load, 2),
+        **_phases(stats), "load_average_1m": round(load, 2), "cpu_seconds": cpu,
         "commands_sent": stats.submitted, "share_reached": f"{len(reached)}/{sum(map(len, dealt))}",
         "submit_seconds": round(stats.last_submit - started, 1),
         "commands_per_s": round(stats.submitted / max(stats.last_submit - started, 1e-9)),
@@ -291,6 +294,25 @@ def run(db: str, clients: int, seconds: float, batch: int, scale: float, warm: f
         "events_equal_cli": served_events == clean_events,
         "command_rows": rows[0][0], "command_rows_distinct": rows[0][1],
     }
+
+
+def _cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far (Linux; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return round((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), 1)
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            out += [int(x) for x in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return out
 
 
 def _phases(stats: Stats) -> dict[str, Any]:

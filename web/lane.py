@@ -5,9 +5,7 @@ Why a process of its own: deciding a batch of 1,000 commands is Python work that
 interpreter's lock (the GIL) for tens of milliseconds. In the server's process every
 statement read would wait behind it, and under load a read would queue behind several
 submits. In the lane the decisions run beside the server, the server's handler thread only
-waits on a pipe (without the GIL), and reads go on. The lane runs at a lower CPU priority
-(``LEDGER_LANE_NICE``, default 5): on a busy machine a person's read comes before a bulk
-import's next batch.
+waits on a pipe (without the GIL), and reads go on.
 
 The lane is started by the server on the first submit, with the server's environment and
 working directory, on the same store (its own connections); if it dies, the request in
@@ -41,7 +39,6 @@ _REQUEST = msgspec.msgpack.Decoder(tuple[str, list[bytes]])
 _ANSWER = msgspec.json.Decoder(tuple[str, list[Result] | str])  # JSON: an id may be any JSON number
 _ENC = msgspec.msgpack.Encoder()
 _ANSWER_ENC = msgspec.json.Encoder()
-NICE = "LEDGER_LANE_NICE"
 
 
 class LaneDownError(Exception):
@@ -144,8 +141,6 @@ def serve(db: str, inp: IO[bytes], out: IO[bytes]) -> None:
 
 
 def main() -> None:
-    with contextlib.suppress(OSError, ValueError):
-        os.nice(int(os.environ.get(NICE, "5")))
     out = sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but frames on the pipe
     serve(sys.argv[1], sys.stdin.buffer, out)
