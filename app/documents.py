@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
+from app.errors import OutputError
 from app.statement_html import DEFAULT_PROVIDER, Document, Staffing, render_statement
-from app.statements import ReportError, statement_view
+from app.statements import statement_view
 from app.today import today
 from billing.plan import day_shifts, special_day_of
 from ledger.contract import ContractState
@@ -35,8 +36,11 @@ PDF_INSTALL = ("pip install 'cs-hosting-ledger[pdf]' (or: pip install weasyprint
                "--format html needs nothing extra")
 
 
-class PdfUnavailableError(ReportError):
-    """WeasyPrint or the system libraries it loads are missing."""
+class PdfUnavailableError(OutputError):
+    """WeasyPrint, the system libraries it loads or a Chinese font are missing."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "pdf_unavailable")
 
 
 @dataclass(frozen=True)
@@ -141,7 +145,7 @@ def _write(path: str, data: bytes) -> None:
     try:
         Path(path).write_bytes(data)
     except OSError as exc:
-        raise ReportError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def write_statement(store: Store, contract_id: str, period: str, fmt: str,

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import IO, Any
 
-from app.statements import ReportError
+from app.errors import OutputError, ReportError
 from app.today import today
 from ledger.contract import ContractState
 from ledger.periods import PeriodError, check_period
@@ -176,7 +176,7 @@ def export_rows(store: Store, kind: str, *, period: str | None = None,
             raise ExportUsageError(str(exc)) from None
     view = View(store, as_of=as_of)
     if contract_id is not None and view.contract(contract_id) is None:
-        raise ReportError(f"contract {contract_id} is not known")
+        raise ReportError(f"contract {contract_id} is not known", "unknown_contract")
     ids = [contract_id] if contract_id else view.contract_ids()
     day = on or today()
     rows: list[Row] = []
@@ -235,7 +235,7 @@ def write_xlsx(rows: Sequence[Row], columns: Sequence[str], path: str, sheet: st
     try:
         book.save(path)
     except OSError as exc:
-        raise ReportError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 _DATE_COLUMNS = {"issued_on", "due_on", "paid_on", "received_on", "on"}
@@ -267,5 +267,5 @@ def write_export(store: Store, kind: str, fmt: str = "csv", output: str | None =
         with open(output, "w", encoding="utf-8", newline="") as handle:
             write_csv(rows, columns, handle)
     except OSError as exc:
-        raise ReportError(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise OutputError(f"cannot write {output}: {exc.strerror or exc}") from None
     return output

@@ -20,6 +20,7 @@ from typing import Literal
 
 import msgspec
 
+from app.errors import ReportError
 from billing.statement import Draft, draft, reissue
 from ledger.contract import ContractState
 from ledger.periods import PeriodError, check_period
@@ -29,10 +30,6 @@ from store.eventstore import Store
 from store.view import View
 
 Kind = Literal["issued", "live", "draft"]
-
-
-class ReportError(Exception):
-    """A report cannot be produced (unknown contract, statement, line)."""
 
 
 @dataclass
@@ -55,7 +52,7 @@ class StatementView:
 def contract_state(view: View, contract_id: str) -> ContractState:
     state = view.contract(contract_id)
     if state is None:
-        raise ReportError(f"contract {contract_id} is not known")
+        raise ReportError(f"contract {contract_id} is not known", "unknown_contract")
     return state
 
 
@@ -68,11 +65,11 @@ def statement_view(store: Store, contract_id: str, period: str, *, live: bool,
     try:
         check_period(period, state.cycle)
     except PeriodError as exc:
-        raise ReportError(f"{exc} (contract {contract_id})") from None
+        raise ReportError(f"{exc} (contract {contract_id})", "bad_period") from None
     issued = state.issued.get(period)
     if issued is None:
         if on is None:
-            raise ReportError(f"statement {contract_id}-{period} has not been issued")
+            raise ReportError(f"statement {contract_id}-{period} has not been issued", "unknown_statement")
         d = draft(state, view.loader(contract_id), period, on)
         return StatementView("draft", _as_draft(d), None, state, view, on, d.final, None, None)
     event = issued.event
@@ -90,7 +87,8 @@ def issued_again(sv: StatementView) -> Draft:
     """An issued statement computed again from the contract and activity as they were
     when it was issued: its lines' evidence, for ``explain``."""
     if sv.settlement is None or sv.kind != "issued":
-        raise ReportError(f"statement {sv.statement.statement_no} has not been issued")
+        raise ReportError(f"statement {sv.statement.statement_no} has not been issued",
+                          "unknown_statement")
     return reissue(sv.state, sv.view.loader(sv.state.contract_id), sv.settlement)
 
 

@@ -41,10 +41,10 @@ def _cell(column: str, value: Any) -> str:
 
 
 def statement(data: dict[str, Any]) -> None:
-    if "issued" in data:
+    if "issued" in data:  # --live on an issued period: the issued one, then recomputed
         statement(data["issued"])
         _console().print("[bold]Recomputed with what is known now:[/bold]")
-        statement(data["recomputed"])
+        statement({k: v for k, v in data.items() if k != "issued"})
         return
     console = _console()
     t = Table(title=f"Statement {data['statement_no']} ({data['status']}) "

@@ -12,8 +12,9 @@ from cli.exits import EXIT_FAILED, EXIT_OK
 
 
 def register(cmds: Subcommands) -> None:
-    sp = cmds.add("submit", "apply JSON Lines commands from FILE (- for stdin)", cmd_submit)
-    sp.add_argument("file")
+    sp = cmds.add("submit", "apply JSON Lines commands from FILE (- for stdin)", cmd_submit,
+                  store="write", example="ledger submit commands.jsonl > results.jsonl")
+    sp.add_argument("file", help="JSON Lines file, one command a line (- for stdin)")
 
 
 def _lines(path: str) -> Iterator[bytes]:

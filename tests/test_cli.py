@@ -35,14 +35,16 @@ def test_bad_usage_exits_2(sqlite_ledger: Ledger, argv: list[str]) -> None:
     assert "Traceback" not in run.err
 
 
-def test_unknown_contract_or_statement_exits_1_with_a_message(sqlite_ledger: Ledger) -> None:
+def test_unknown_contract_or_statement_exits_2_with_a_message(sqlite_ledger: Ledger) -> None:
     _given(sqlite_ledger)
-    for argv in (["balance", "C9", "--json"], ["history", "C9"],
+    for argv in (["balance", "C9"], ["history", "C9"], ["statements", "C9"], ["disputes", "C9"],
+                 ["breaches", "C9"], ["export", "lines", "--contract", "C9"],
                  ["explain", "C1", "2026-04", "base"], ["explain", "C1", "2026-03", "late_fee"]):
         run = sqlite_ledger.run(*argv)
-        assert run.code == 1, (argv, run)
+        assert run.code == 2, (argv, run)
         assert run.err.startswith("ledger: "), run
         assert "Traceback" not in run.err
+        assert run.out == ""
 
 
 def test_missing_input_file_is_usage(sqlite_ledger: Ledger, tmp_path: Path) -> None:
@@ -82,7 +84,7 @@ def test_passwords_never_appear_in_errors_or_logs(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "cli.main", "--db", url, "statements"],
                           capture_output=True, text=True, env=env, cwd=tmp_path, check=False,
                           timeout=120)
-    assert done.returncode in (1, 2)
+    assert done.returncode == 3
     assert "s3cr3t-pw" not in done.stdout + done.stderr
     assert "postgresql://ledger@127.0.0.1:1/ledger" in done.stderr
     assert "Traceback" not in done.stderr

@@ -259,18 +259,18 @@ def test_default_file_name_provider_env_and_usage(realistic: Any, tmp_path: Path
     assert "云帆客服外包（杭州）有限公司" in (tmp_path / run.out.strip()).read_text("utf-8")
     assert realistic.run("statement", CONTRACT, "2026-04", "--json", "--format", "html").code == 2
     assert realistic.run("statement", CONTRACT, "2026-04", "--output", "x.json").code == 2
-    assert realistic.run("statement", "NOPE", "2026-04", "--format", "html").code == 1
-    assert realistic.run("statement", CONTRACT, "2026-13", "--format", "html").code == 1
+    assert realistic.run("statement", "NOPE", "2026-04", "--format", "html").code == 2
+    assert realistic.run("statement", CONTRACT, "2026-13", "--format", "html").code == 2
     json_run = realistic.run("statement", CONTRACT, "2026-04", "--format", "json")
     assert json_run.code == 0 and json_run.json()["statement_no"] == f"{CONTRACT}-2026-04"
 
 
-def test_pdf_without_weasyprint_is_one_line_and_exit_1(realistic: Any, tmp_path: Path,
+def test_pdf_without_weasyprint_is_one_line_and_exit_3(realistic: Any, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # import weasyprint -> ImportError
     monkeypatch.chdir(tmp_path)
     run = realistic.run("statement", CONTRACT, "2026-04", "--format", "pdf")
-    assert run.code == 1
+    assert run.code == 3
     assert run.out == "" and "Traceback" not in run.err
     assert len(run.err.strip().splitlines()) == 1
     assert "WeasyPrint" in run.err and "pip install" in run.err
@@ -374,7 +374,7 @@ def test_pdf_renders_and_holds_the_total(realistic: Any, tmp_path: Path) -> None
     st = realistic.statement(CONTRACT, "2026-04")
     out = tmp_path / "statement.pdf"
     run = realistic.run("statement", CONTRACT, "2026-04", "--format", "pdf", "--output", str(out))
-    if run.code == 1 and "system libraries" in run.err:
+    if run.code == 3 and "system libraries" in run.err:
         need("WeasyPrint's system libraries", run.err.strip())
     assert run.code == 0, run
     assert run.err == ""  # no WeasyPrint warnings about the CSS

@@ -137,7 +137,7 @@ def test_filters_by_period_and_contract(ledger: Any) -> None:
     assert rows and {(r["contract_id"], r["period"]) for r in rows} == {(CONTRACT, "2026-04")}
     _, rows = read_csv(ledger, "payments", "--period", "2026-05")
     assert rows == []
-    assert ledger.run("export", "lines", "--contract", "NOPE").code == 1
+    assert ledger.run("export", "lines", "--contract", "NOPE").code == 2
     assert ledger.run("export", "lines", "--period", "March").code == 2
     assert ledger.run("export", "nothing").code == 2
 
