@@ -10,6 +10,7 @@ import msgspec
 
 from app.errors import ReportError
 from app.statements import contract_state, issued_again, statement_view
+from ledger.periods import PeriodError, check_period
 from ledger.streams import activity_prefix, contract_stream, dispute_stream
 from projections import journal as jr
 from projections.breaches import evaluate
@@ -75,7 +76,12 @@ def breaches(store: Store, contract_id: str | None, period: str | None, on: dt.d
              as_of: str | None) -> list[BreachRecord]:
     view = View(store, as_of=as_of)
     if contract_id:
-        contract_state(view, contract_id)
+        state = contract_state(view, contract_id)
+        if period is not None:
+            try:
+                check_period(period, state.cycle)
+            except PeriodError as exc:
+                raise ReportError(f"{exc} (contract {contract_id})", "bad_period") from None
     out: list[BreachRecord] = []
     for state in view.contracts(contract_id):
         out += [r for r in evaluate(state, view.loader(state.contract_id), on)

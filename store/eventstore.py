@@ -380,7 +380,8 @@ def _check_sqlite(path: str, create: bool) -> None:
         if not os.access(where.parent.resolve(), os.W_OK):
             raise StoreError(f"cannot create {path}: the folder is read-only", "store_read_only")
         return
-    if create and not os.access(where, os.W_OK):
+    if create and not (os.access(where, os.W_OK) and where.stat().st_mode & 0o222):
+        # the mode bits too: as root os.access says yes to a file made read-only on purpose
         raise StoreError(f"{path} is read-only: this command writes to it", "store_read_only")
     if not create:
         try:
