@@ -175,8 +175,15 @@ def export_rows(store: Store, kind: str, *, period: str | None = None,
         except PeriodError as exc:
             raise ExportUsageError(str(exc)) from None
     view = View(store, as_of=as_of)
-    if contract_id is not None and view.contract(contract_id) is None:
-        raise ReportError(f"contract {contract_id} is not known", "unknown_contract")
+    if contract_id is not None:
+        named = view.contract(contract_id)
+        if named is None:
+            raise ReportError(f"contract {contract_id} is not known", "unknown_contract")
+        if period is not None:
+            try:
+                check_period(period, named.cycle)
+            except PeriodError as exc:
+                raise ReportError(f"{exc} (contract {contract_id})", "bad_period") from None
     ids = [contract_id] if contract_id else view.contract_ids()
     day = on or today()
     rows: list[Row] = []

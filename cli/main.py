@@ -47,8 +47,9 @@ def parser() -> argparse.ArgumentParser:
                    help="SQLite file path or postgresql:// URL (default: $LEDGER_DB or ./ledger.db)")
     p.add_argument("--version", action="version", version=f"ledger {version()}",
                    help="print the version and exit")
-    cmds = Subcommands(p.add_subparsers(dest="command", required=True, metavar="COMMAND",
-                                        parser_class=Parser))
+    cmds = Subcommands(p.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=Parser,
+        help="what to do; `ledger COMMAND --help` shows its arguments and an example"))
     for module in (submit, reports, admin):
         module.register(cmds)
     return p
