@@ -154,3 +154,9 @@ class PeriodOutOfOrderError(LedgerError):
 
 class PeriodNotEndedError(LedgerError):
     code = "period_not_ended"
+
+
+class TooLargeError(LedgerError):
+    """A line over 1 MiB, a string over 10,000 characters or an array over 1,000 items."""
+
+    code = "too_large"
