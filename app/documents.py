@@ -20,6 +20,7 @@ from pathlib import Path
 from types import ModuleType
 
 from app.errors import OutputError
+from app.output import write_bytes
 from app.statement_html import DEFAULT_PROVIDER, Document, Staffing, render_statement
 from app.statements import statement_view
 from app.today import today
@@ -141,20 +142,13 @@ def html_to_pdf(html: str) -> bytes:
     return bytes(pdf)
 
 
-def _write(path: str, data: bytes) -> None:
-    try:
-        Path(path).write_bytes(data)
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
-
-
 def write_statement(store: Store, contract_id: str, period: str, fmt: str,
                     output: str | None = None, *, live: bool = False, on: dt.date | None = None,
                     as_of: str | None = None, folder: str | None = None) -> str:
     """Write the statement as ``fmt`` (html or pdf); return the path written.
 
     The default path is ``statement-<statement_no>.<ext>`` (``-draft`` before
-    the extension for a draft) in ``folder`` or the current folder.
+    the extension for a draft) in ``folder`` or the current folder; ``-`` is stdout.
     """
     if fmt not in ("html", "pdf"):
         raise ValueError(f"not a document format: {fmt}")
@@ -165,18 +159,18 @@ def write_statement(store: Store, contract_id: str, period: str, fmt: str,
     if output is None and folder is not None:
         path = str(Path(folder) / path)
     data = document.html.encode("utf-8") if fmt == "html" else html_to_pdf(document.html)
-    _write(path, data)
+    write_bytes(path, data)
     return path
 
 
-def write_demo_documents(store: Store, folder: str = ".") -> list[str]:
+def write_demo_documents(store: Store, folder: str = ".", say: bool = True) -> list[str]:
     """The demo's documents: one statement as HTML and as PDF, in ``folder``.
 
     Picks the issued statement with the most lines (the latest among equals),
     writes ``statement-<no>.html`` and ``statement-<no>.pdf``, prints one line
-    per file on stderr, and returns the absolute paths written. Without
-    WeasyPrint the PDF is skipped with the reason printed; no statement at all
-    writes nothing.
+    per file on stderr (unless ``say`` is false), and returns the absolute paths
+    written. Without WeasyPrint or a Chinese font the PDF is skipped with the
+    reason printed; no statement at all writes nothing.
     """
     view = View(store)
     best: tuple[int, int, str, str] | None = None
@@ -187,7 +181,8 @@ def write_demo_documents(store: Store, folder: str = ".") -> list[str]:
             if best is None or key > best:
                 best = key
     if best is None:
-        print("demo: no issued statement, no documents written", file=sys.stderr)
+        if say:
+            print("demo: no issued statement, no documents written", file=sys.stderr)
         return []
     _, _, contract_id, period = best
     paths: list[str] = []
@@ -195,8 +190,10 @@ def write_demo_documents(store: Store, folder: str = ".") -> list[str]:
         try:
             path = write_statement(store, contract_id, period, fmt, folder=folder)
         except PdfUnavailableError as exc:
-            print(f"demo: PDF statement skipped: {exc}", file=sys.stderr)
+            if say:
+                print(f"demo: PDF statement skipped: {exc}", file=sys.stderr)
             continue
         paths.append(str(Path(path).resolve()))
-        print(f"demo: wrote {paths[-1]}", file=sys.stderr)
+        if say:
+            print(f"demo: wrote {paths[-1]}", file=sys.stderr)
     return paths

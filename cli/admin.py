@@ -37,14 +37,18 @@ def register(cmds: Subcommands) -> None:
     sp.add_argument("--period", type=period_arg, help=f"only rows of this {PERIOD_HELP}")
     sp.add_argument("--contract", metavar="CONTRACT", help="only this contract's rows")
     sp.add_argument("--output", metavar="FILE",
-                    help="file to write; - or none: CSV on stdout")
+                    help="file to write; - or none: stdout (xlsx needs one, - included)")
+    sp.add_argument("--encoding", metavar="NAME", default=None,
+                    help="CSV encoding: utf-8-sig (a file's default: Excel reads Chinese right), "
+                         "utf-8 (stdout's default) or gb18030")
     sp.add_argument("--on", type=date_arg, default=None, metavar="DATE",
                     help="business date of the breach records (default today)")
     sp.add_argument("--as-of", type=timestamp_arg, metavar="TS",
                     help="what the ledger knew at this recorded time (RFC 3339)")
     sp = cmds.add("demo", "load a realistic sample and print its statements and breaches", cmd_demo,
                   store="write", example="ledger --db demo.db demo")
-    sp.add_argument("--quiet", action="store_true", help="print only the summary")
+    sp.add_argument("--quiet", action="store_true",
+                    help="print only the one-line summary (on stderr); the documents are still written")
 
 
 def cmd_audit(store: Any, args: argparse.Namespace) -> int:
@@ -93,7 +97,7 @@ def cmd_export(store: Any, args: argparse.Namespace) -> int:
         with progress(f"export {args.kind}") as advance:
             path = write_export(store, args.kind, args.format, args.output, period=args.period,
                                 contract_id=args.contract, on=day_or_today(args.on), as_of=args.as_of,
-                                advance=advance)
+                                encoding=args.encoding, advance=advance)
     except ExportUsageError as exc:
         raise UsageError(str(exc)) from None
     if path is not None:

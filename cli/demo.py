@@ -10,6 +10,9 @@ from cli.exits import EXIT_OK
 
 
 def run_demo(store: Any, args: argparse.Namespace) -> int:
+    """Load the sample; print its statements and breach records (a table each, one JSON
+    object under ``--json``, only the one-line summary on stderr under ``--quiet``) and
+    write one statement as HTML and PDF in the current folder."""
     import datetime as dt
 
     import msgspec
@@ -19,6 +22,7 @@ def run_demo(store: Any, args: argparse.Namespace) -> int:
     from app.intake import Intake
     from app.reports import breaches, statements
     from cli import render
+    from cli.args import out
     from cli.demo_data import demo_lines
     from cli.log import configure
     from store.readmodels import catch_up
@@ -28,13 +32,19 @@ def run_demo(store: Any, args: argparse.Namespace) -> int:
     catch_up(store)
     accepted = sum(r.status == "accepted" for r in results)
     rejected = [r for r in results if r.status == "rejected"]
-    print(f"demo: {accepted} commands accepted, {len(rejected)} rejected "
-          f"(on purpose: {', '.join(r.error['code'] for r in rejected if r.error)})",
-          file=sys.stderr)
+    if not args.json:
+        print(f"demo: {accepted} commands accepted, {len(rejected)} rejected "
+              f"(on purpose: {', '.join(r.error['code'] for r in rejected if r.error)})",
+              file=sys.stderr)
     rows = statements(store, None, None)
-    render.table(rows, "Issued statements")
     records = breaches(store, None, None, dt.date(2026, 12, 31), None)
-    render.table([msgspec.structs.asdict(r) for r in records], "Breach records on 2026-12-31",
-                 skip=("evidence", "detail"))
-    write_demo_documents(store)  # one HTML and one PDF statement, paths on stderr
+    documents = write_demo_documents(store, say=not (args.quiet or args.json))
+    if args.json:
+        out({"accepted": accepted, "duplicate": sum(r.status == "duplicate" for r in results),
+             "rejected": [r.to_json() for r in rejected], "statements": rows,
+             "breaches_on": "2026-12-31", "breaches": records, "documents": documents})
+    elif not args.quiet:
+        render.table(rows, "Issued statements")
+        render.table([msgspec.structs.asdict(r) for r in records], "Breach records on 2026-12-31",
+                     skip=("evidence", "detail"))
     return EXIT_OK

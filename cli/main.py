@@ -18,7 +18,7 @@ from typing import Any
 
 import msgspec
 
-from cli import admin, reports, submit
+from cli import admin, reference, reports, submit
 from cli.args import Parser, Subcommands, UsageError
 from cli.exits import (
     EXIT_INTERNAL,
@@ -50,7 +50,7 @@ def parser() -> argparse.ArgumentParser:
     cmds = Subcommands(p.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=Parser,
         help="what to do; `ledger COMMAND --help` shows its arguments and an example"))
-    for module in (submit, reports, admin):
+    for module in (submit, reports, admin, reference):
         module.register(cmds)
     return p
 

@@ -78,8 +78,10 @@ def cmd_statement(store: Any, args: argparse.Namespace) -> int:
     if fmt in ("html", "pdf"):
         from app.documents import write_statement
 
-        print(write_statement(store, args.contract, args.period, fmt, args.output, live=args.live,
-                              on=day_or_today(args.on), as_of=args.as_of))
+        path = write_statement(store, args.contract, args.period, fmt, args.output,
+                               live=args.live, on=day_or_today(args.on), as_of=args.as_of)
+        if path != "-":  # the document itself went to stdout
+            print(path)
         return EXIT_OK
     data = statement(store, args.contract, args.period, args.live, day_or_today(args.on), args.as_of)
     out(data) if fmt == "json" else render.statement(data)
@@ -134,6 +136,8 @@ def cmd_journal(store: Any, args: argparse.Namespace) -> int:
     from app.reports import journal
     from projections.journal import beancount
 
+    if args.json and args.format not in (None, "json"):
+        raise UsageError(f"--json contradicts --format {args.format}")
     txns, ids = journal(store, args.as_of)
     fmt = args.format or ("json" if args.json else "beancount")
     if fmt == "json":

@@ -44,6 +44,10 @@ class RefersTo(Strict, frozen=True):
 
 
 class SignContract(Command, tag="sign_contract", frozen=True):
+    """Signs a new contract: the merchant, the first service day, the terms, and optionally
+    the last trial day and the last day of the term. ``contract_id`` must be new; ``service_start``
+    is not before ``signed_on``; ``trial_end`` and ``term_end`` are not before ``service_start``."""
+
     contract_id: Id
     merchant: Merchant
     signed_on: dt.date
@@ -54,18 +58,30 @@ class SignContract(Command, tag="sign_contract", frozen=True):
 
 
 class AmendTerms(Command, tag="amend_terms", frozen=True):
+    """Changes the terms from ``effective_from`` on: ``terms`` holds only the keys that change
+    (objects are merged key by key, lists and values replaced whole). ``settlement_cycle``,
+    ``pricing.model`` and ``pricing.billing`` cannot change. An amendment may reach back into a
+    settled period (the difference is billed as corrections); after the contract ended, only
+    dates up to its last service day may be amended."""
+
     contract_id: Id
     effective_from: dt.date
     terms: dict[str, Any]
 
 
 class EndTrial(Command, tag="end_trial", frozen=True):
+    """Ends the trial of a contract signed with ``trial_end``: ``converted`` keeps the service
+    going, ``not_converted`` makes ``on`` the last service day."""
+
     contract_id: Id
     on: dt.date
     outcome: Literal["converted", "not_converted"]
 
 
 class TerminateContract(Command, tag="terminate_contract", frozen=True):
+    """Ends a contract with ``last_day`` as its last service day. The contract must not have
+    ended; ``last_day`` is not before ``service_start`` nor inside a period already settled."""
+
     contract_id: Id
     last_day: dt.date
     initiated_by: Literal["merchant", "provider"]
@@ -73,6 +89,9 @@ class TerminateContract(Command, tag="terminate_contract", frozen=True):
 
 
 class RecordDeposit(Command, tag="record_deposit", frozen=True):
+    """Records a deposit (定金) received from the merchant. It is held, and applied to the
+    final statement."""
+
     contract_id: Id
     amount_fen: PosFen
     received_on: dt.date
@@ -80,6 +99,8 @@ class RecordDeposit(Command, tag="record_deposit", frozen=True):
 
 
 class RefundDeposit(Command, tag="refund_deposit", frozen=True):
+    """Pays deposit back to the merchant: at most what is held and not applied."""
+
     contract_id: Id
     amount_fen: PosFen
     paid_on: dt.date
@@ -87,6 +108,9 @@ class RefundDeposit(Command, tag="refund_deposit", frozen=True):
 
 
 class TrainAgent(Command, tag="train_agent", frozen=True):
+    """Records that an agent completed training for this contract (the first step before the
+    agent may work shifts)."""
+
     contract_id: Id
     agent_id: Id
     name: Name
@@ -95,6 +119,9 @@ class TrainAgent(Command, tag="train_agent", frozen=True):
 
 
 class AssessAgent(Command, tag="assess_agent", frozen=True):
+    """Records an agent's assessment. The agent must be trained on the contract; any passed
+    assessment lets the agent go live."""
+
     contract_id: Id
     agent_id: Id
     on: dt.date
@@ -103,18 +130,28 @@ class AssessAgent(Command, tag="assess_agent", frozen=True):
 
 
 class AgentLive(Command, tag="agent_live", frozen=True):
+    """Puts a trained agent who passed an assessment on the contract's shifts from ``from`` on.
+    Live spans of one agent must not overlap."""
+
     contract_id: Id
     agent_id: Id
     from_: dt.date = field(name="from")
 
 
 class OffboardAgent(Command, tag="offboard_agent", frozen=True):
+    """Takes a live agent off the contract after ``last_day`` (not before the day the agent
+    went live)."""
+
     contract_id: Id
     agent_id: Id
     last_day: dt.date
 
 
 class RecordShift(Command, tag="record_shift", frozen=True):
+    """Records that a live agent worked a shift of the plan on ``date`` (inside the service
+    window). One record per agent, date and shift code; shifts beyond the plan are kept as excess
+    and never billed."""
+
     contract_id: Id
     agent_id: Id
     date: dt.date
@@ -122,6 +159,8 @@ class RecordShift(Command, tag="record_shift", frozen=True):
 
 
 class RetractShift(Command, tag="retract_shift", frozen=True):
+    """Withdraws a recorded shift keyed in error; it may be recorded again later."""
+
     contract_id: Id
     agent_id: Id
     date: dt.date
@@ -130,6 +169,9 @@ class RetractShift(Command, tag="retract_shift", frozen=True):
 
 
 class RecordSales(Command, tag="record_sales", frozen=True):
+    """Records an agent's sales on a date (for the commission). Sales of one agent and date add
+    up; the agent must be live on that date, inside the service window."""
+
     contract_id: Id
     agent_id: Id
     date: dt.date
@@ -138,6 +180,9 @@ class RecordSales(Command, tag="record_sales", frozen=True):
 
 
 class RecordServiceMetrics(Command, tag="record_service_metrics", frozen=True):
+    """Records an agent's sessions and mean first-response time on a date (for the
+    ``slow_response`` breach rule)."""
+
     contract_id: Id
     agent_id: Id
     date: dt.date
@@ -146,6 +191,9 @@ class RecordServiceMetrics(Command, tag="record_service_metrics", frozen=True):
 
 
 class RecordQaInspection(Command, tag="record_qa_inspection", frozen=True):
+    """Records a quality inspection (质检) of an agent's sessions. A score strictly below
+    ``kpi.min_qa_score`` is a failure: it costs ``qa_failure_fen`` (capped) on the statement."""
+
     contract_id: Id
     inspection_id: Id
     agent_id: Id
@@ -155,6 +203,9 @@ class RecordQaInspection(Command, tag="record_qa_inspection", frozen=True):
 
 
 class PostAdjustment(Command, tag="post_adjustment", frozen=True):
+    """Posts a signed amount to the next statement (negative credits the merchant), optionally
+    naming the period and line it adjusts."""
+
     contract_id: Id
     adjustment_id: Id
     amount_fen: Fen
@@ -163,6 +214,9 @@ class PostAdjustment(Command, tag="post_adjustment", frozen=True):
 
 
 class OpenDispute(Command, tag="open_dispute", frozen=True):
+    """Opens a dispute about a line of an issued statement. Nothing is suspended while it is
+    open."""
+
     contract_id: Id
     dispute_id: Id
     period: Period
@@ -173,6 +227,9 @@ class OpenDispute(Command, tag="open_dispute", frozen=True):
 
 
 class ResolveDispute(Command, tag="resolve_dispute", frozen=True):
+    """Resolves an open dispute. ``upheld`` needs ``adjustment_fen`` (posted as an adjustment
+    on the next statement; 0 bills nothing); ``rejected`` must not carry a non-zero one."""
+
     dispute_id: Id
     resolved_on: dt.date
     outcome: Literal["upheld", "rejected"]
@@ -181,6 +238,9 @@ class ResolveDispute(Command, tag="resolve_dispute", frozen=True):
 
 
 class ReportBreach(Command, tag="report_breach", frozen=True):
+    """Reports a breach of contract by either party. The penalty is billed on the next
+    statement: to the merchant when the merchant is at fault, credited when the provider is."""
+
     contract_id: Id
     breach_id: Id
     party: Literal["provider", "merchant"]
@@ -191,12 +251,19 @@ class ReportBreach(Command, tag="report_breach", frozen=True):
 
 
 class IssueSettlement(Command, tag="issue_settlement", frozen=True):
+    """Issues the statement of a period and freezes it. Periods are issued in order from the
+    one holding ``service_start``. Postpaid: ``issued_on`` after the period's last day (or the last
+    service day). Prepaid: usually on or before the period's first day."""
+
     contract_id: Id
     period: Period
     issued_on: dt.date
 
 
 class RecordPayment(Command, tag="record_payment", frozen=True):
+    """Records money received from the merchant (the bank transaction id in ``reference``).
+    It pays the oldest unpaid statement first; what is left is credit."""
+
     contract_id: Id
     payment_id: Id
     amount_fen: PosFen
@@ -205,6 +272,8 @@ class RecordPayment(Command, tag="record_payment", frozen=True):
 
 
 class RefundCredit(Command, tag="refund_credit", frozen=True):
+    """Pays credit back to the merchant: at most the merchant's unallocated credit."""
+
     contract_id: Id
     refund_id: Id
     amount_fen: PosFen
@@ -213,6 +282,9 @@ class RefundCredit(Command, tag="refund_credit", frozen=True):
 
 
 class ResolveBreach(Command, tag="resolve_breach", frozen=True):
+    """Closes an open breach record as ``remedied`` or ``waived``. ``breach_id`` is as
+    ``ledger breaches`` lists it, and the record must be listed, open, on ``on``."""
+
     breach_id: Id
     outcome: Literal["remedied", "waived"]
     on: dt.date

@@ -88,3 +88,49 @@ def test_passwords_never_appear_in_errors_or_logs(tmp_path: Path) -> None:
     assert "s3cr3t-pw" not in done.stdout + done.stderr
     assert "postgresql://ledger@127.0.0.1:1/ledger" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_tables_fit_the_terminal(sqlite_ledger: Ledger, monkeypatch: pytest.MonkeyPatch,
+                                 columns: int) -> None:
+    from rich.cells import cell_len
+
+    _given(sqlite_ledger)
+    monkeypatch.setenv("COLUMNS", str(columns))
+    for argv in (["statement", "C1", "2026-03"], ["statements"], ["history", "C1"], ["balance"],
+                 ["explain", "C1", "2026-03", "base"]):
+        run = sqlite_ledger.run(*argv)
+        assert run.code == 0, run
+        widest = max(cell_len(line) for line in run.out.splitlines())
+        assert widest <= columns, (argv, widest)
+
+
+def test_output_dash_is_stdout(sqlite_ledger: Ledger, tmp_path: Path,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    _given(sqlite_ledger)
+    monkeypatch.chdir(tmp_path)
+    run = sqlite_ledger.run("statement", "C1", "2026-03", "--format", "html", "--output", "-")
+    assert run.code == 0 and run.out.startswith("<!DOCTYPE html>")
+    assert not (tmp_path / "-").exists() and not list(tmp_path.glob("statement-*"))
+
+
+def test_json_and_quiet_do_what_they_say_or_are_refused(sqlite_ledger: Ledger) -> None:
+    _given(sqlite_ledger)
+    assert sqlite_ledger.run("journal", "--json", "--format", "csv").code == 2
+    assert sqlite_ledger.run("export", "lines", "--json").code == 2  # CSV/xlsx only
+    assert sqlite_ledger.run("statement", "C1", "2026-03", "--json", "--format", "html").code == 2
+
+
+def test_demo_json_and_quiet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # no PDF: quicker, and said
+    quiet = Ledger(str(tmp_path / "q.db"), tmp_path).run("demo", "--quiet")
+    assert quiet.code == 0 and quiet.out == ""
+    assert len(quiet.err.strip().splitlines()) == 1 and quiet.err.startswith("demo: ")
+    loud = Ledger(str(tmp_path / "j.db"), tmp_path).run("demo", "--json")
+    assert loud.code == 0 and loud.err == ""
+    data = loud.json()
+    assert data["accepted"] > 1000 and len(data["rejected"]) == 1
+    assert {s["contract_id"] for s in data["statements"]} == {
+        "YIYI-TB-01", "JINXIU-TM-01", "JIKE-JD-01", "SHUXIANG-DY-01"}
+    assert data["breaches"] and data["documents"][0].endswith(".html")

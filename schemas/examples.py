@@ -1,0 +1,222 @@
+"""One example of every command type, and the ledger they are accepted on.
+
+``EXAMPLES`` maps each command type to the body of one example line (``type``
+and ``id`` are added by ``example_line``). Every example is accepted by
+``ledger submit --dry-run`` on a ledger that holds the ``SETUP`` lines (a
+contract ``SHOP-1`` in its trial, with a deposit, agents at each step, one
+issued statement, a payment that left credit, an open dispute and a reported
+breach): tests/test_reference.py checks it, and fails for a command type
+without an example, so a new command comes with one. ``ledger example TYPE``
+prints them; docs/COMMANDS.md shows them. ``FIELDS`` says what each field
+means, by name, for docs/COMMANDS.md.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+Body = dict[str, Any]
+
+TERMS: Body = {
+    "settlement_cycle": "monthly",
+    "payment_due_days": 7,
+    "tax_rate": "0.06",
+    "pricing": {"model": "base_plus_commission", "shift_rate_fen": 25000,
+                "commission_rate": "0.01", "deposit_fen": 500000},
+    "staffing": {
+        "weekdays": [1, 2, 3, 4, 5, 6, 7],
+        "shifts": [{"code": "early", "start": "08:00", "end": "16:00", "agents": 1},
+                   {"code": "late", "start": "16:00", "end": "24:00", "agents": 1}],
+        "special_days": [{"date": "2026-06-18", "kind": "promotion", "label": "618",
+                          "agents": {"early": 2, "late": 2}, "multiplier": "1.5"}],
+    },
+    "kpi": {"min_qa_score": 85, "max_first_response_s": 30},
+    "penalties": {"qa_failure_fen": 20000, "qa_cap_rate": "0.10", "qa_breach_failures": 3,
+                  "understaffing_fen": 10000, "late_fee_daily_rate": "0.0005"},
+}
+
+FIXED_FEE_TERMS: Body = {
+    **TERMS,
+    "pricing": {"model": "fixed_fee", "monthly_fee_fen": 3000000, "billing": "prepaid",
+                "extra_shift_fen": 30000, "deposit_fen": 0},
+}
+
+SHOP = "SHOP-1"
+MERCHANT: Body = {"id": "M-1001", "name": "衣依原创女装店", "platform": "taobao"}
+
+
+def _on(contract: str = SHOP, **fields: Any) -> Body:
+    return {"contract_id": contract, **fields}
+
+
+SETUP: list[Body] = [
+    {"type": "sign_contract", "id": "setup-01", **_on(
+        merchant=MERCHANT, signed_on="2026-02-20", service_start="2026-03-02",
+        trial_end="2026-03-31", terms=TERMS)},
+    {"type": "record_deposit", "id": "setup-02", **_on(
+        amount_fen=500000, received_on="2026-02-27", reference="CMB-20260227-0001")},
+    {"type": "train_agent", "id": "setup-03", **_on(
+        agent_id="a1", name="李娜", completed_on="2026-02-25", topics=["平台规则", "商品知识"])},
+    {"type": "assess_agent", "id": "setup-04", **_on(
+        agent_id="a1", on="2026-02-26", passed=True, score=91)},
+    {"type": "agent_live", "id": "setup-05", **_on(agent_id="a1", **{"from": "2026-03-02"})},
+    {"type": "train_agent", "id": "setup-06", **_on(
+        agent_id="a2", name="王芳", completed_on="2026-03-20", topics=["平台规则"])},
+    {"type": "train_agent", "id": "setup-07", **_on(
+        agent_id="a3", name="张伟", completed_on="2026-03-20", topics=["平台规则", "售后话术"])},
+    {"type": "assess_agent", "id": "setup-08", **_on(
+        agent_id="a3", on="2026-03-21", passed=True, score=88)},
+    {"type": "record_shift", "id": "setup-09", **_on(agent_id="a1", date="2026-03-02",
+                                                      shift="early")},
+    {"type": "report_breach", "id": "setup-10", **_on(
+        breach_id="B-1", party="merchant", kind="late_briefing", on="2026-03-10",
+        description="promotion brief sent the day before", penalty_fen=50000)},
+    {"type": "issue_settlement", "id": "setup-11", **_on(period="2026-03", issued_on="2026-04-01")},
+    {"type": "record_payment", "id": "setup-12", **_on(
+        payment_id="P-1", amount_fen=1000000, received_on="2026-04-02",
+        reference="CMB-20260402-0007")},
+    {"type": "open_dispute", "id": "setup-13", **_on(
+        dispute_id="D-1", period="2026-03", line="understaffing", claim_fen=-50000,
+        opened_on="2026-04-03", note="two March shifts were worked but not imported")},
+]
+
+EXAMPLES: dict[str, Body] = {
+    "sign_contract": _on("SHOP-2", merchant={"id": "M-1002", "name": "极客数码专营店",
+                                             "platform": "jd"},
+                         signed_on="2026-04-20", service_start="2026-05-01", term_end="2027-04-30",
+                         terms=FIXED_FEE_TERMS),
+    "amend_terms": _on(effective_from="2026-05-01", terms={"pricing": {"shift_rate_fen": 26000}}),
+    "end_trial": _on(on="2026-03-31", outcome="converted"),
+    "terminate_contract": _on(last_day="2026-06-30", initiated_by="merchant",
+                              reason="the shop moves its service in-house"),
+    "record_deposit": _on(amount_fen=200000, received_on="2026-04-10",
+                          reference="CMB-20260410-0003"),
+    "refund_deposit": _on(amount_fen=100000, paid_on="2026-04-15", reference="CMB-20260415-0011"),
+    "train_agent": _on(agent_id="a4", name="陈静", completed_on="2026-04-01",
+                       topics=["平台规则", "商品知识", "售后话术"]),
+    "assess_agent": _on(agent_id="a2", on="2026-04-02", passed=True, score=87.5),
+    "agent_live": _on(agent_id="a3", **{"from": "2026-04-03"}),
+    "offboard_agent": _on(agent_id="a1", last_day="2026-04-30"),
+    "record_shift": _on(agent_id="a1", date="2026-03-03", shift="early"),
+    "retract_shift": _on(agent_id="a1", date="2026-03-02", shift="early",
+                         reason="imported twice from the attendance sheet"),
+    "record_sales": _on(agent_id="a1", date="2026-03-03", sales_fen=1280000, orders=37),
+    "record_service_metrics": _on(agent_id="a1", date="2026-03-03", sessions=212,
+                                  avg_first_response_s=18.5),
+    "record_qa_inspection": _on(inspection_id="QA-2026-03-001", agent_id="a1", date="2026-03-03",
+                                score=92, sampled_sessions=20),
+    "post_adjustment": _on(adjustment_id="ADJ-1", amount_fen=-50000,
+                           reason="goodwill credit for the March system outage",
+                           refers_to={"period": "2026-03", "line": "base"}),
+    "open_dispute": _on(dispute_id="D-2", period="2026-03", line="commission", claim_fen=-12000,
+                        opened_on="2026-04-05", note="refunded orders counted as sales"),
+    "resolve_dispute": {"dispute_id": "D-1", "resolved_on": "2026-04-20", "outcome": "upheld",
+                        "adjustment_fen": -20000, "note": "attendance confirmed two shifts"},
+    "report_breach": _on(breach_id="B-2", party="provider", kind="confidentiality",
+                         on="2026-04-08", description="a customer list shared outside the team",
+                         penalty_fen=100000),
+    "issue_settlement": _on(period="2026-04", issued_on="2026-05-01"),
+    "record_payment": _on(payment_id="P-2", amount_fen=500000, received_on="2026-05-03",
+                          reference="CMB-20260503-0001"),
+    "refund_credit": _on(refund_id="R-1", amount_fen=100000, paid_on="2026-05-05",
+                         reference="CMB-20260505-0002"),
+    "resolve_breach": {"breach_id": "SHOP-1/reported/B-1", "outcome": "waived",
+                       "on": "2026-04-12", "note": "brief accepted late by agreement"},
+}
+
+
+def example_line(command_type: str) -> str:
+    """The example of ``command_type`` as one JSON line (KeyError for an unknown type)."""
+    body = EXAMPLES[command_type]
+    return json.dumps({"type": command_type, "id": f"example-{command_type}", **body},
+                      ensure_ascii=False)
+
+
+FIELDS: dict[str, str] = {
+    "type": "the command type (this heading)",
+    "id": "your id for this command: sending the same id and body again answers `duplicate`",
+    "contract_id": "the contract's id (yours; unique across the ledger)",
+    "merchant": "the shop: `id`, `name`, `platform` (taobao, tmall, jd, douyin, pinduoduo, ...)",
+    "signed_on": "the day the contract was signed",
+    "service_start": "the first day of service",
+    "trial_end": "the last day of the trial period (omit: no trial)",
+    "term_end": "the last day of the term (omit: open-ended)",
+    "terms": "the contract terms (see *Terms* below)",
+    "effective_from": "the first day the change applies to",
+    "on": "the business date of the fact",
+    "outcome": "how it ended",
+    "last_day": "the last day (of service, or of the agent on the contract)",
+    "initiated_by": "which party ended the contract",
+    "reason": "free text (may be empty)",
+    "amount_fen": "the amount in fen (1 yuan = 100 fen), an integer",
+    "received_on": "the day the money arrived",
+    "paid_on": "the day the money was paid out",
+    "reference": "the bank transaction id or voucher (free text, may be empty)",
+    "agent_id": "the agent's id (yours)",
+    "name": "the person's name",
+    "completed_on": "the day training was completed",
+    "topics": "what the training covered (may be empty)",
+    "passed": "whether the agent passed",
+    "score": "the score, 0 to 100",
+    "from": "the first day the agent works on the contract",
+    "date": "the day of the fact",
+    "shift": "a shift code of the plan (`terms.staffing.shifts[].code`)",
+    "sales_fen": "the agent's sales that day, in fen",
+    "orders": "the number of orders",
+    "sessions": "customer sessions served that day",
+    "avg_first_response_s": "mean first-response time that day, seconds",
+    "inspection_id": "your id for the inspection (new on the contract)",
+    "sampled_sessions": "how many sessions were inspected",
+    "adjustment_id": "your id for the adjustment (new on the contract)",
+    "refers_to": "the `period` and `line` code it adjusts (omit: none)",
+    "dispute_id": "your id for the dispute (unique across the ledger)",
+    "period": "a billing period of the contract's cycle: `YYYY-MM` or `YYYY-Qn`",
+    "line": "a statement line code: base, special_day, commission, fixed_fee, extra_shifts, "
+            "understaffing, qa_penalty, late_fee, adjustment, breach_penalty, correction",
+    "claim_fen": "what the merchant claims, in fen (signed)",
+    "opened_on": "the day the dispute was opened",
+    "note": "free text (may be empty)",
+    "resolved_on": "the day the dispute was resolved",
+    "adjustment_fen": "the amount an upheld dispute posts, in fen (signed; upheld only)",
+    "breach_id": "for a report: your id (new on the contract); to resolve: the id "
+                 "`ledger breaches` lists (`CONTRACT/RULE/KEY`)",
+    "party": "the party at fault",
+    "kind": "what kind of breach, e.g. `confidentiality`",
+    "description": "free text (may be empty)",
+    "penalty_fen": "the penalty in fen",
+    "issued_on": "the issue date printed on the statement",
+    "payment_id": "your id for the payment (new on the contract)",
+    "refund_id": "your id for the refund (new on the contract)",
+    "platform": "the shop's platform",
+    "settlement_cycle": "`monthly` (periods `YYYY-MM`) or `quarterly` (`YYYY-Qn`); cannot be amended",
+    "payment_due_days": "days from `issued_on` to `due_on`",
+    "tax_rate": 'VAT on the subtotal, e.g. "0.06"',
+    "pricing": "`base_plus_commission` or `fixed_fee` (the `model` field chooses)",
+    "model": "the pricing model; cannot be amended",
+    "shift_rate_fen": "price of one billable agent-shift",
+    "commission_rate": 'share of sales, e.g. "0.01"',
+    "deposit_fen": "the deposit the merchant owes at `service_start` (0: none)",
+    "monthly_fee_fen": "the fee of a whole month (a part month is billed by service days)",
+    "billing": "`prepaid` (billed at the period's start) or `postpaid`; cannot be amended",
+    "extra_shift_fen": "price of an agent-shift above the normal plan on a special day",
+    "staffing": "the plan of shifts (see *Staffing*)",
+    "weekdays": "ISO weekdays with the normal plan, 1 = Monday (default all seven)",
+    "shifts": "the shift codes worked each planned day",
+    "special_days": "holidays and promotion days with their own plan (default none)",
+    "code": "the shift code, e.g. `early`",
+    "start": "start time HH:MM (informational)",
+    "end": "end time HH:MM, `24:00` allowed (informational)",
+    "agents": "agents planned (a special day: per shift code it changes)",
+    "label": "a name shown on statements, e.g. 双11",
+    "multiplier": 'price multiplier of the day, e.g. "1.5" (default "1")',
+    "kpi": "the assessment standards",
+    "min_qa_score": "an inspection scoring below this is a failure",
+    "max_first_response_s": "a period whose mean first response is slower is a breach",
+    "penalties": "what failures cost",
+    "qa_failure_fen": "the cost of one QA failure",
+    "qa_cap_rate": "QA penalties are capped at this share of the period's service fee",
+    "qa_breach_failures": "this many failures in a period is a breach",
+    "understaffing_fen": "the cost of one planned agent-shift not worked",
+    "late_fee_daily_rate": 'late fee per day on money paid after the due date, e.g. "0.0005"',
+}
