@@ -408,7 +408,7 @@ class Intake:
             return self._rejected(cid, obj, error)
         for stream, event in emitted:
             self.ws.append(stream, event)
-        return Result(cid, "accepted", None, obj.get("type"), emitted[0][1].contract_id)
+        return Result(cid, "accepted", None, obj.get("type"), emitted[0][1].contract_id or None)
 
     @staticmethod
     def _rejected(cid: Any, obj: dict[str, Any] | None, error: E.LedgerError) -> Result:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from decide import activity, agents, contracts, disputes, money
+from decide import activity, agents, contracts, disputes, money, provider
 from decide.common import Decider, Emitted, Meta, State
 from schemas import commands as C
 
@@ -38,6 +38,7 @@ DECIDERS: dict[type[C.Command], Decider] = {
     C.ResolveDispute: disputes.resolve_dispute,
     C.ReportBreach: disputes.report_breach,
     C.ResolveBreach: disputes.resolve_breach,
+    C.SetProvider: provider.set_provider,
 }
 
 

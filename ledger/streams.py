@@ -6,11 +6,14 @@
   folded into a month of activity.
 - ``dispute:<id>``: one claim event per dispute id, so two contracts cannot
   open the same dispute id.
+- ``provider:profile``: the provider's identity (``set_provider``), one event
+  per profile, for the statement documents.
 """
 
 from __future__ import annotations
 
 CONTRACT, ACTIVITY, DISPUTE = "contract", "activity", "dispute"
+PROVIDER = "provider"
 
 
 def contract_stream(contract_id: str) -> str:
@@ -28,6 +31,10 @@ def activity_prefix(contract_id: str) -> str:
 
 def dispute_stream(dispute_id: str) -> str:
     return f"{DISPUTE}:{dispute_id}"
+
+
+def provider_stream() -> str:
+    return f"{PROVIDER}:profile"
 
 
 def kind_of(stream: str) -> tuple[str, str]:

@@ -291,12 +291,34 @@ class ResolveBreach(Command, tag="resolve_breach", frozen=True):
     note: Text
 
 
+class Bank(Strict, frozen=True):
+    """The account the merchant pays into."""
+
+    name: Name
+    account: Name
+
+
+class SetProvider(Command, tag="set_provider", frozen=True):
+    """Records the hosting provider's identity as printed on statements: name, address, tax id
+    (统一社会信用代码), bank account and contact, from ``effective_from`` on. A statement shows the
+    profile in effect on its ``issued_on`` as the ledger knew it when the statement was issued,
+    so an issued statement prints the same forever; a later profile applies to later statements."""
+
+    effective_from: dt.date
+    name: Name
+    address: Name
+    tax_id: Name
+    bank: Bank
+    contact: Text
+
+
 AnyCommand = (
     SignContract | AmendTerms | EndTrial | TerminateContract | RecordDeposit | RefundDeposit
     | TrainAgent | AssessAgent | AgentLive | OffboardAgent | RecordShift | RetractShift
     | RecordSales | RecordServiceMetrics | RecordQaInspection | PostAdjustment | OpenDispute
     | ResolveDispute | ReportBreach | IssueSettlement | RecordPayment | RefundCredit
     | ResolveBreach
+    | SetProvider
 )
 
 COMMAND_TYPES: tuple[str, ...] = tuple(

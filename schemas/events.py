@@ -13,7 +13,7 @@ from typing import Any
 
 from msgspec import Struct, field
 
-from schemas.commands import Merchant, RefersTo
+from schemas.commands import Bank, Merchant, RefersTo
 from schemas.reports import Statement
 from schemas.terms import Terms
 from schemas.types import Multiplier, Score, Seconds  # noqa: F401  (decoded via hooks)
@@ -198,12 +198,25 @@ class SettlementIssued(Event, frozen=True):
     versions: dict[str, dict[str, int]] = field(default_factory=dict)  # period -> month -> version
 
 
+class ProviderSet(Event, frozen=True):
+    """The provider's identity from ``effective_from`` on (stream ``provider:profile``; it
+    belongs to no contract, so ``contract_id`` is empty)."""
+
+    effective_from: dt.date
+    name: str
+    address: str
+    tax_id: str
+    bank: Bank
+    contact: str
+
+
 EVENT_TYPES: tuple[type[Event], ...] = (
     ContractSigned, TermsAmended, TrialEnded, ContractTerminated, DepositReceived,
     DepositRefunded, AgentTrained, AgentAssessed, AgentWentLive, AgentOffboarded,
     ShiftRecorded, ShiftRetracted, SalesRecorded, ServiceMetricsRecorded, QaInspected,
     AdjustmentPosted, DisputeOpened, DisputeResolved, DisputeRegistered, BreachReported,
     BreachResolved, PaymentReceived, CreditRefunded, SettlementIssued,
+    ProviderSet,
 )
 
 TOPICS: dict[str, type[Event]] = {cls.__name__: cls for cls in EVENT_TYPES}

@@ -42,6 +42,14 @@ FIXED_FEE_TERMS: Body = {
                 "extra_shift_fen": 30000, "deposit_fen": 0},
 }
 
+PROVIDER: Body = {
+    "effective_from": "2026-01-01", "name": "云帆客服外包（杭州）有限公司",
+    "address": "浙江省杭州市余杭区文一西路 998 号 5 幢 1203 室",
+    "tax_id": "91330110MA2KXXXX7Q",
+    "bank": {"name": "招商银行杭州未来科技城支行", "account": "5719 0812 3410 001"},
+    "contact": "财务部 陈敏 0571-8888 6621 billing@yunfan-cs.example",
+}
+
 SHOP = "SHOP-1"
 MERCHANT: Body = {"id": "M-1001", "name": "衣依原创女装店", "platform": "taobao"}
 
@@ -123,6 +131,7 @@ EXAMPLES: dict[str, Body] = {
                          reference="CMB-20260505-0002"),
     "resolve_breach": {"breach_id": "SHOP-1/reported/B-1", "outcome": "waived",
                        "on": "2026-04-12", "note": "brief accepted late by agreement"},
+    "set_provider": PROVIDER,
 }
 
 
@@ -154,7 +163,12 @@ FIELDS: dict[str, str] = {
     "paid_on": "the day the money was paid out",
     "reference": "the bank transaction id or voucher (free text, may be empty)",
     "agent_id": "the agent's id (yours)",
-    "name": "the person's name",
+    "name": "the name: of the agent, the provider or the bank",
+    "address": "the provider's registered address, as printed on statements",
+    "tax_id": "the provider's tax id (统一社会信用代码)",
+    "bank": "the account the merchant pays into: bank `name` and `account` number",
+    "account": "the bank account number",
+    "contact": "who the merchant asks about a statement (free text)",
     "completed_on": "the day training was completed",
     "topics": "what the training covered (may be empty)",
     "passed": "whether the agent passed",

@@ -21,6 +21,7 @@ from ledger.contract import ContractState, fold_in
 from ledger.streams import (
     ACTIVITY,
     CONTRACT,
+    DISPUTE,
     activity_stream,
     contract_stream,
     dispute_stream,
@@ -57,6 +58,7 @@ class Workspace:
         self.disputes: dict[str, str | None] = {}
         self.pending: list[Pending] = []
         self._dispute_versions: dict[str, int] = {}
+        self._versions: dict[str, int] = {}  # other streams: their last version
 
     # -- reading ------------------------------------------------------------
     def contract(self, contract_id: str) -> ContractState | None:
@@ -167,10 +169,14 @@ class Workspace:
             light.evolve(event)
             version = light.version
             self._unsaved.add((contract_id, month))
-        else:  # dispute claim
+        elif kind == DISPUTE:  # a dispute's claim
             self.disputes[rest] = event.contract_id
             version = self._dispute_versions.get(rest, 0) + 1
             self._dispute_versions[rest] = version
+        else:  # a stream of its own (the provider's profile): only its version is kept
+            if stream not in self._versions:
+                self._versions[stream] = self.store.stream_versions([stream]).get(stream, 0)
+            version = self._versions[stream] = self._versions[stream] + 1
         self.pending.append(Pending(stream, version, event))
 
     def commit(self, commands: list[tuple[str, str, str]]) -> list[int]:
@@ -203,6 +209,7 @@ class Workspace:
         self.months.clear()
         self.disputes.clear()
         self._dispute_versions.clear()
+        self._versions.clear()
         self.pending = []
         self._unsaved = set()
         self.inflight = []

@@ -136,3 +136,14 @@ def test_nothing_in_the_repository_points_outside_it() -> None:
         if name != "tests/test_reference.py" and re.search(r"\.\./shared|/work/shared|shared/spec", text):
             outside.append(name)
     assert not outside, outside
+
+
+def test_provider_profiles_are_stored_on_both_stores(ledger: Ledger) -> None:
+    from schemas.examples import PROVIDER
+
+    first = {"type": "set_provider", "id": "prov-1", **PROVIDER}
+    ledger.accept(first, first | {"id": "prov-2", "effective_from": "2026-07-01"})
+    ledger.accept(first | {"id": "prov-3", "effective_from": "2026-09-01"})  # a later submit
+    assert ledger.submit(first).lines()[0]["status"] == "duplicate"
+    assert ledger.stats()[0] == 3
+    assert ledger.run("audit", "verify").code == 0

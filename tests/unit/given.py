@@ -35,7 +35,7 @@ from decide import decide_command
 from ledger.activity import MonthActivity
 from ledger.contract import ContractState, fold_in
 from ledger.errors import LedgerError
-from ledger.streams import ACTIVITY, CONTRACT, kind_of
+from ledger.streams import ACTIVITY, CONTRACT, DISPUTE, kind_of
 from ledger.validation import schema_error
 from schemas import events as ev
 
@@ -81,8 +81,9 @@ class Memory:
             contract_id, _, month = rest.rpartition(":")
             key = (contract_id, month)
             self.months.setdefault(key, MonthActivity(month)).evolve(event)
-        else:  # dispute claim
+        elif kind == DISPUTE:  # a dispute's claim
             self.disputes[rest] = event.contract_id
+        # other streams (the provider's profile) hold nothing the rules read: the log keeps them
 
     # -- reading helpers for the billing tests --------------------------------
     def of(self, contract_id: str = "C1") -> ContractState:
