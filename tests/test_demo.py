@@ -12,7 +12,10 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from cli.demo_data import demo_lines
 
@@ -53,7 +56,9 @@ def test_exactly_one_command_is_rejected_and_its_resend_accepted(sqlite_ledger: 
     assert all(r["status"] == "accepted" for r in results if r is not bad)
 
 
-def test_demo_shows_every_line_code_breach_rule_and_dispute_outcome(sqlite_ledger: Any) -> None:
+def test_demo_shows_every_line_code_breach_rule_and_dispute_outcome(
+        sqlite_ledger: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the demo writes its documents into the current folder
     run = sqlite_ledger.run("demo")
     assert run.code == 0, run.err[-2000:]
     summary = re.search(r"demo: (\d+) commands accepted, (\d+) rejected \(on purpose: ([^)]*)\)", run.err)
