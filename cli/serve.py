@@ -11,7 +11,7 @@ from cli.exits import EXIT_OK
 
 def register(cmds: Subcommands) -> None:
     sp = cmds.add("serve", "serve the HTTP API (/api) and the web console (/console)", cmd_serve,
-                  json=False)
+                  json=False, example="ledger --db demo.db serve --port 8080")
     sp.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     sp.add_argument("--port", type=int, default=8080, help="port (default 8080; 0: any free port)")
     sp.set_defaults(needs_store=lambda _: False)  # opened below, with the server's pool
@@ -27,7 +27,7 @@ def cmd_serve(_: Any, args: argparse.Namespace) -> int:
     from store.eventstore import open_store
     from web.app import READ_THREADS, SERVER_POOL, create_app
 
-    store = open_store(args.db, SERVER_POOL)
+    store = open_store(args.db, create=False, pool=SERVER_POOL)
     set_asyncio_executor(ThreadPoolExecutor(READ_THREADS, thread_name_prefix="read"))
     app = create_app(store, configure())
     # One process: the store's connections and the users' cache are per process; uvicorn's

@@ -227,3 +227,14 @@ def test_the_postgresql_pool_is_sized_by_ledger_pg_pool(monkeypatch: pytest.Monk
         monkeypatch.setenv("LEDGER_PG_POOL", bad)
         with pytest.raises(StoreError, match="LEDGER_PG_POOL"):
             pg_pool(CLI_POOL)
+
+
+def test_each_result_names_its_line_of_the_body_even_after_a_refusal(served: Any) -> None:
+    _, client, tokens, _ = served
+    m1 = bearer(tokens["m1"])
+    dispute = cmd("open_dispute", "C1", dispute_id="D9", period="2026-03", line="base",
+                  amount_fen=100, reason="r", opened_on="2026-04-02")
+    body = [pay("PX", 100, "2026-04-05"), dispute]
+    r = client.post("/api/commands", content=json.dumps(body), headers=m1)
+    assert [x["line"] for x in r.json()] == [1, 2]
+    assert r.json()[0]["error"]["code"] == "forbidden"

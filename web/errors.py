@@ -11,8 +11,8 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Redirect, Template
 
 from app.documents import PdfUnavailableError
+from app.errors import ReportError
 from app.export import ExportUsageError
-from app.statements import ReportError
 from web.lane import LaneDownError
 from web.submit import BodyError
 

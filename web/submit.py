@@ -104,4 +104,7 @@ def submit(ctx: Context, user: User, lines: list[bytes]) -> list[Result]:
     refused = [_refusal(user, line, own) for line in lines]
     passed = [line for line, r in zip(lines, refused, strict=True) if r is None]
     answers = iter(ctx.lane.submit(user.name, passed) if passed else [])
-    return [r if r is not None else next(answers) for r in refused]
+    results = [r if r is not None else next(answers) for r in refused]
+    for n, result in enumerate(results, start=1):  # the line of the request's body, refused or not
+        result.line = n
+    return results
