@@ -5,7 +5,8 @@ contracts' commands in order. The clients post them in batches to ``POST /api/co
 (each command with its id) and, on a connection error, a timeout or a 503, wait a moment
 and post the same batch again (idempotent by command id), until every command of the batch
 is answered ``accepted`` or ``duplicate``. Meanwhile the campaign SIGKILLs the server at
-random moments while batches are in flight, and starts it again on the same port. The
+random moments while batches are in flight (up to ``kills`` times: the clients may finish
+first), and starts it again on the same port. The
 server's write lane (``web.lane``), orphaned by the kill, must finish its batch and exit by
 itself. Then:
 
@@ -255,7 +256,7 @@ def _drive(server: Server, token: str, commands: list[dict[str, Any]], clients: 
         t.start()
     done = 0
     while done < kills and any(t.is_alive() for t in threads):
-        time.sleep(rng.uniform(0.05, 0.5))
+        time.sleep(rng.uniform(0.02, 0.3))
         if not inflight["batches"]:
             continue
         server.kill()
