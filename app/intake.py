@@ -178,7 +178,7 @@ class Intake:
 
     def __init__(self, store: Store, log: CommandLog | None = None,
                  today: dt.date | None = None, submitted_by: str | None = None) -> None:
-        """``log``: where each command's line goes (none without it); ``today``: the
+        """``log``: where the batch, run and command lines go (none without it); ``today``: the
         recording date (default: ``app.today.today()`` when each batch is decided);
         ``submitted_by``: who submits, recorded in every event (none without it)."""
         self.store = store
@@ -222,6 +222,8 @@ class Intake:
                         yield from self._done(flying)
                     else:
                         yield from self._redo(flying)
+            if self.log is not None:
+                self.log.finish()
         finally:
             if was_enabled:
                 gc.enable()
@@ -297,8 +299,10 @@ class Intake:
 
     def _done(self, flying: _Flying) -> list[Result]:
         if self.log is not None:
-            for result, elapsed in flying.results:
-                self.log.command(result, elapsed)
+            if self.log.enabled:  # the per-command lines (debug)
+                for result, elapsed in flying.results:
+                    self.log.command(result, elapsed)
+            self.log.batch(r for r, _ in flying.results)
         return [r for r, _ in flying.results]
 
     def _redo(self, flying: _Flying) -> list[Result]:
