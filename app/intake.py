@@ -322,6 +322,7 @@ class Intake:
                 known: dict[str, str]) -> tuple[Decided, list[Row]]:
         recorded_at = _now()
         self.ws.today = self.today or today()
+        self.ws.prefetch(p[1] for p in parsed if p[3] is None)  # the streams it names, at once
         results: Decided = []
         rows: list[Row] = []
         batch_ids: dict[str, str] = {}
