@@ -86,7 +86,7 @@ BATCH = 1000
 REPLAY_TODAY = "2030-12-31"  # the generated years end in 2027
 BEGIN, END = "<!-- bench:results:begin -->", "<!-- bench:results:end -->"
 # the packages a run measures
-PRODUCT = ("schemas", "ledger", "billing", "projections", "decide", "store", "app", "cli")
+PRODUCT = ("schemas", "ledger", "billing", "projections", "quote", "decide", "store", "app", "web", "cli")
 
 # Targets of issue #6 (raised by issue 14: 0.2, as a user runs it, on every shape)
 SQLITE_SUBMIT_SHARE = 0.2  # of the raw SQLite insert rate (events/s)
