@@ -29,9 +29,7 @@ from typing import Any, TypeVar, cast
 from urllib.parse import unquote, urlsplit
 
 import msgspec
-import psycopg
 from eventsourcing.application import Application
-from psycopg.rows import tuple_row
 
 from store.codec import (  # re-exported: the store's vocabulary
     Pending,
@@ -86,7 +84,7 @@ def _env_for(db: str) -> dict[str, str]:
             raise StoreError(f"no database name in {describe(db)}")
         return common | {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
-            "APPLICATION_RECORDER_TOPIC": "store.recorders:PostgresLedgerRecorder",
+            "APPLICATION_RECORDER_TOPIC": "store.pg_recorder:PostgresLedgerRecorder",
             "POSTGRES_DBNAME": unquote(dbname),
             "POSTGRES_HOST": parts.hostname or "localhost",
             "POSTGRES_PORT": str(parts.port or 5432),
@@ -325,7 +323,12 @@ class _Cursor:
     def __init__(self, curs: Any, postgres: bool) -> None:
         self._c = curs
         self._pg = postgres
-        curs.row_factory = tuple_row if postgres else None
+        if postgres:
+            from psycopg.rows import tuple_row  # only a PostgreSQL store loads psycopg
+
+            curs.row_factory = tuple_row
+        else:
+            curs.row_factory = None
 
     def _sql(self, sql: str) -> str:
         return sql.replace("?", "%s") if self._pg else sql
@@ -387,6 +390,8 @@ def _probe_postgres(db: str) -> None:
     """Connect once, within ``PROBE_SECONDS``: a missing database, a refused or
     unreachable server or a bad login is named at once (the pool would retry it
     for its whole timeout and then say only that it got no connection)."""
+    import psycopg
+
     try:
         with psycopg.connect(db, connect_timeout=PROBE_SECONDS) as conn:
             conn.execute("SELECT 1")
