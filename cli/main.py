@@ -17,7 +17,7 @@ import sys
 
 from app.statements import ReportError
 from app.today import TodayError
-from cli import admin, imports, quotes, reports, serve, submit, users
+from cli import admin, imports, migrate, quotes, reports, serve, submit, users
 from cli.args import Subcommands, UsageError
 from cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
@@ -27,7 +27,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=os.environ.get("LEDGER_DB", "ledger.db"),
                    help="SQLite file path or postgresql:// URL (default: $LEDGER_DB or ./ledger.db)")
     cmds = Subcommands(p.add_subparsers(dest="command", required=True))
-    for module in (submit, reports, admin, users, serve, quotes, imports):
+    for module in (submit, reports, admin, users, serve, quotes, imports, migrate):
         module.register(cmds)
     return p
 

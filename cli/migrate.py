@@ -1,0 +1,125 @@
+"""``ledger --db SOURCE migrate --to TARGET``: copy a store into another database (SQLite
+file or PostgreSQL URL, either way) event for event, then verify the copy (``store.migrate``).
+
+Exit status: 0 the copy is made and verified; 1 a check failed (the source's chain does not
+verify, the source changed during the copy, or the copy differs from it: each difference is
+named); 2 bad usage (the target is the source, or is not empty); a source that does not exist
+or holds no events, and a store that cannot be opened, as every command says them.
+Progress: a bar on stderr when it is a terminal, log lines (``LEDGER_LOG_LEVEL``) otherwise.
+Stores are named without their passwords.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from typing import Any
+
+from cli.args import Subcommands, UsageError, out
+from cli.exits import EXIT_FAILED, EXIT_OK
+
+LOG_EVERY = 100_000  # rows copied between two log lines
+
+
+def register(cmds: Subcommands) -> None:
+    sp = cmds.add("migrate", "copy this store into an empty one (SQLite file or postgresql:// "
+                  "URL) with its history, command ids and hash chain, and verify the copy",
+                  cmd_migrate)
+    sp.add_argument("--to", required=True, metavar="STORE",
+                    help="the empty store to copy into: a SQLite file path or a postgresql:// URL")
+    sp.set_defaults(needs_store=lambda args: False)  # opened here: a missing source is refused
+
+
+def cmd_migrate(store: Any, args: argparse.Namespace) -> int:
+    del store  # opened below, after the checks
+    from cli.log import configure
+    from cli.progress import progress
+    from store import migrate
+    from store.eventstore import StoreError, describe, is_postgres, open_store
+
+    source_name, target_name = describe(args.db), describe(args.to)
+    if _same(args.db, args.to):
+        raise UsageError(f"the target {target_name} is the source: migrate copies into "
+                         "another, empty store")
+    if not is_postgres(args.db) and not os.path.exists(args.db):
+        raise StoreError(f"no ledger at {source_name}: nothing to migrate")
+    source = open_store(args.db)
+    if source.max_position() == 0:
+        raise StoreError(f"the source {source_name} holds no events: nothing to migrate")
+    target = open_store(args.to)
+    started = time.perf_counter()
+    try:
+        with progress("migrate: copying", lambda: sum(migrate.sizes(source))) as advance:
+            log = configure().bind(source=source_name, target=target_name)
+            counter = _Counter(log, advance)
+            copied = migrate.copy(source, target, counter)
+        copy_s = time.perf_counter() - started
+        log.info("migrate copied", events=copied.events, commands=copied.commands,
+                 seconds=round(copy_s, 3))
+        from store.view import View
+
+        with progress("migrate: verifying", lambda: len(View(target).contract_ids())) as advance:
+            verified = migrate.verify(source, target, advance)
+    except migrate.MigrateError as exc:
+        if exc.code == "target_not_empty":
+            raise UsageError(str(exc)) from None
+        print(f"ledger: {exc}", file=sys.stderr)
+        if migrate.held_rows(target):
+            print(f"ledger: the target {target_name} holds a partial copy: empty it before "
+                  "migrating again", file=sys.stderr)
+        return EXIT_FAILED
+    total_s = time.perf_counter() - started
+    log.info("migrate verified", ok=not verified.problems, problems=len(verified.problems),
+             seconds=round(total_s - copy_s, 3))
+    report = {
+        "source": source_name, "target": target_name, "events": copied.events,
+        "commands": copied.commands, "digest": verified.digest,
+        "target_digest": verified.target_digest, "statements": verified.statements,
+        "statements_redrafted": verified.statements_redrafted,
+        "copy_s": round(copy_s, 3), "verify_s": round(total_s - copy_s, 3),
+        "events_per_s": round(copied.events / total_s) if total_s else 0,
+        "ok": not verified.problems, "problems": verified.problems,
+    }
+    if args.json:
+        out(report)
+    else:
+        _print(report)
+    return EXIT_FAILED if verified.problems else EXIT_OK
+
+
+def _same(a: str, b: str) -> bool:
+    from store.eventstore import describe, is_postgres
+
+    if is_postgres(a) or is_postgres(b):
+        return describe(a) == describe(b)
+    return os.path.abspath(a) == os.path.abspath(b)
+
+
+class _Counter:
+    """Moves the bar, and logs a line every ``LOG_EVERY`` rows copied."""
+
+    def __init__(self, log: Any, advance: Any) -> None:
+        self.log, self.advance, self.rows, self.logged = log, advance, 0, 0
+
+    def __call__(self, n: int) -> None:
+        self.advance(n)
+        self.rows += n
+        if self.rows - self.logged >= LOG_EVERY:
+            self.logged = self.rows
+            self.log.info("migrate copying", rows=self.rows)
+
+
+def _print(r: dict[str, Any]) -> None:
+    print(f"copied {r['events']:,} events and {r['commands']:,} command ids from {r['source']} "
+          f"to {r['target']} in {r['copy_s'] + r['verify_s']:.1f} s ({r['events_per_s']:,} "
+          f"events/s; copy {r['copy_s']:.1f} s, verification {r['verify_s']:.1f} s)")
+    if r["problems"]:
+        print("the copy does NOT match its source:")
+        for p in r["problems"]:
+            print(f"  {p}")
+        return
+    print(f"verified: audit digest {r['digest']} on both, the target's chain verifies, "
+          f"{r['statements']:,} issued statements byte-identical ({r['statements_redrafted']:,} "
+          "re-drafted from the copied events), balances and journal equal")
