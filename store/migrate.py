@@ -112,6 +112,9 @@ def copy(source: Store, target: Store, advance: Callable[[int], None] | None = N
         commands += len(command_rows)
         if advance is not None:
             advance(len(command_rows))
+    if target.postgres:  # fresh statistics: the planner knows the tables hold rows
+        with target.cursor(commit=True) as c:
+            c.execute(f"ANALYZE {EVENTS_TABLE}, {COMMANDS_TABLE}, {CHAIN_TABLE}")
     if source.max_position() != end:
         raise MigrateError(f"the source {source.name} changed during the copy (a writer "
                            "was running): stop every writer, empty the target and migrate "
@@ -123,20 +126,15 @@ def _event_pages(source: Store, end: int, page: int
                  ) -> Iterator[tuple[list[EventRow], list[tuple[int, str]]]]:
     """The source's events up to position ``end`` with their chain links, a page at a
     time, each page's links checked against the events (``check_links``)."""
-    pos = "notification_id" if source.postgres else "rowid"
     previous, after = GENESIS, 0
     while after < end:
-        rows: list[EventRow] = [
-            (int(r[0]), str(r[1]), int(r[2]), str(r[3]), bytes(r[4])) for r in source.query(
-                f"SELECT {pos}, originator_id, originator_version, topic, state "
-                f"FROM {EVENTS_TABLE} WHERE {pos} > ? AND {pos} <= ? ORDER BY {pos} LIMIT ?",
-                (after, end, page))]
+        rows = source.raw_page(after, page, stop=end)
         if not rows:
             return
         last = rows[-1][0] if len(rows) == page else end
-        links = [(int(p), str(h)) for p, h in source.query(
+        links: list[tuple[int, str]] = source.query(
             f"SELECT position, link FROM {CHAIN_TABLE} WHERE position > ? AND position <= ? "
-            "ORDER BY position", (after, last))]
+            "ORDER BY position", (after, last))
         previous, bad = check_links(previous, rows, links)
         if bad is not None:
             raise MigrateError(f"the source {source.name} does not match its hash chain at "
@@ -150,9 +148,9 @@ def _command_pages(source: Store, page: int) -> Iterator[list[tuple[str, str, st
     after: str | None = None
     while True:
         where = "" if after is None else "WHERE command_id > ? "
-        rows = [(str(a), str(b), str(c)) for a, b, c in source.query(
+        rows: list[tuple[str, str, str]] = source.query(
             f"SELECT command_id, body_hash, recorded_at FROM {COMMANDS_TABLE} {where}"
-            "ORDER BY command_id LIMIT ?", (page,) if after is None else (after, page))]
+            "ORDER BY command_id LIMIT ?", (page,) if after is None else (after, page))
         if rows:
             yield rows
         if len(rows) < page:
