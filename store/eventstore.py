@@ -314,7 +314,10 @@ class _Cursor:
     def __init__(self, curs: Any, postgres: bool) -> None:
         self._c = curs
         self._pg = postgres
-        curs.row_factory = tuple_row if postgres else None
+        if postgres:
+            curs.row_factory = tuple_row
+        else:  # the library's wrapper: the row factory is its sqlite3 cursor's
+            curs.sqlite_cursor.row_factory = None
 
     def _sql(self, sql: str) -> str:
         return sql.replace("?", "%s") if self._pg else sql
