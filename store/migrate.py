@@ -22,6 +22,7 @@ transaction on the target: ``executemany`` on SQLite, binary ``COPY`` on Postgre
 
 from __future__ import annotations
 
+import itertools
 import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -91,7 +92,7 @@ def copy(source: Store, target: Store, advance: Callable[[int], None] | None = N
          page: int = PAGE) -> Copied:
     """Copy every event, chain link and command row of ``source`` into the empty ``target``.
 
-    ``advance(n)`` after each page of n events, then after each page of n command rows.
+    ``advance(n)`` after each page written (n: its events and command rows).
     Raises ``MigrateError`` when the target is not empty, when the source's chain does not
     verify (before the page that breaks it is written), or when the source changed during
     the copy (a writer was running)."""
@@ -100,18 +101,13 @@ def copy(source: Store, target: Store, advance: Callable[[int], None] | None = N
         raise MigrateError(f"the target {target.name} is not empty ({', '.join(held)} hold "
                            "rows): migrate copies into an empty store only", "target_not_empty")
     end = source.max_position()
-    events = 0
-    for rows, links in _prefetch(_event_pages(source, end, page)):
-        _write_events(target, rows, links)
+    events = commands = 0
+    for (rows, links), command_rows in _prefetch(_pages(source, end, page)):
+        _write_page(target, rows, links, command_rows)
         events += len(rows)
-        if advance is not None:
-            advance(len(rows))
-    commands = 0
-    for command_rows in _prefetch(_command_pages(source, page)):
-        _write_commands(target, command_rows)
         commands += len(command_rows)
         if advance is not None:
-            advance(len(command_rows))
+            advance(len(rows) + len(command_rows))
     if target.postgres:  # fresh statistics: the planner knows the tables hold rows
         with target.cursor(commit=True) as c:
             c.execute(f"ANALYZE {EVENTS_TABLE}, {COMMANDS_TABLE}, {CHAIN_TABLE}")
@@ -120,6 +116,17 @@ def copy(source: Store, target: Store, advance: Callable[[int], None] | None = N
                            "was running): stop every writer, empty the target and migrate "
                            "again", "source_changed")
     return Copied(events, commands, end)
+
+
+Page = tuple[tuple[list[EventRow], list[tuple[int, str]]], list[tuple[str, str, str]]]
+
+
+def _pages(source: Store, end: int, page: int) -> Iterator[Page]:
+    """A page of events (with their links) and a page of command rows at a time, to be
+    written in one transaction: both tables move at once, and as many transactions."""
+    for events, commands in itertools.zip_longest(_event_pages(source, end, page),
+                                                  _command_pages(source, page)):
+        yield events or ([], []), commands or []
 
 
 def _event_pages(source: Store, end: int, page: int
@@ -208,40 +215,32 @@ _ADVANCE_SEQUENCE = (f"SELECT setval(pg_get_serial_sequence('{EVENTS_TABLE}', "
                      "'notification_id'), %s)")
 
 
-def _write_events(target: Store, rows: list[EventRow], links: list[tuple[int, str]]) -> None:
-    """One page of events and their links, in one transaction, at their source positions."""
+def _write_page(target: Store, rows: list[EventRow], links: list[tuple[int, str]],
+                commands: list[tuple[str, str, str]]) -> None:
+    """One page in one transaction: events at their source positions, their links, command
+    rows."""
     if not target.postgres:
         with target.cursor(commit=True) as c:
+            c.execute("PRAGMA wal_autocheckpoint = 10000")  # as a submit's batches do
             c.executemany(f"INSERT INTO {EVENTS_TABLE} (rowid, originator_id, "
                           "originator_version, topic, state) VALUES (?, ?, ?, ?, ?)", rows)
             c.executemany(f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?)", links)
+            c.executemany(f"INSERT INTO {COMMANDS_TABLE} VALUES (?, ?, ?)", commands)
         return
     with target.recorder.datastore.get_connection() as conn, conn.transaction(), \
             conn.cursor() as curs:
         # Writers queue on this lock (as in PostgresLedgerRecorder.insert_events).
         curs.execute(f"LOCK TABLE {EVENTS_TABLE} IN EXCLUSIVE MODE")
-        with curs.copy(_COPY_EVENTS) as out:
-            out.set_types(["int8", "text", "int8", "text", "bytea"])
-            for row in rows:
-                out.write_row(row)
-        with curs.copy(_COPY_CHAIN) as out:
-            out.set_types(["int8", "text"])
-            for link in links:
-                out.write_row(link)
-        # The positions were given, not drawn: the next event written goes after them.
-        curs.execute(_ADVANCE_SEQUENCE, (rows[-1][0],))
-
-
-def _write_commands(target: Store, rows: list[tuple[str, str, str]]) -> None:
-    if not target.postgres:
-        with target.cursor(commit=True) as c:
-            c.executemany(f"INSERT INTO {COMMANDS_TABLE} VALUES (?, ?, ?)", rows)
-        return
-    with target.recorder.datastore.get_connection() as conn, conn.transaction(), \
-            conn.cursor() as curs, curs.copy(_COPY_COMMANDS) as out:
-        out.set_types(["text", "text", "text"])
-        for row in rows:
-            out.write_row(row)
+        for sql, types, items in ((_COPY_EVENTS, ["int8", "text", "int8", "text", "bytea"], rows),
+                                  (_COPY_CHAIN, ["int8", "text"], links),
+                                  (_COPY_COMMANDS, ["text", "text", "text"], commands)):
+            if items:
+                with curs.copy(sql) as out:
+                    out.set_types(types)
+                    for item in items:
+                        out.write_row(item)
+        if rows:  # the positions were given, not drawn: the next event goes after them
+            curs.execute(_ADVANCE_SEQUENCE, (rows[-1][0],))
 
 
 class Verified(msgspec.Struct, frozen=True):
