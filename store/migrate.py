@@ -10,14 +10,16 @@ What is copied, as stored, with nothing decoded or re-encoded:
   command sent again to the copy answers ``duplicate``.
 - ``ledger_chain``: the hash-chain links. A link covers the event's position, so the positions
   are kept; each link is recomputed from the source's rows while they are read and compared
-  with the stored one, so a source whose chain does not verify is never copied.
+  with the stored one, so a source whose chain does not verify is not copied past the page
+  that breaks it.
 
 The read models (``rm_*`` tables) are not copied: they are derived, and the copy rebuilds them
 (``verify``), which also re-drafts every issued statement from the copied events.
 
-Reads go a page of positions at a time (one query each); a reader thread fetches the next page
-while the target writes the last (both databases work outside the GIL). Each page is one
-transaction on the target: ``executemany`` on SQLite, binary ``COPY`` on PostgreSQL.
+Reads go a page at a time (events by position, command rows by id, one query each); a reader
+thread fetches the next pages while the target writes the last (both databases work outside
+the GIL). A page of events and a page of command rows make one transaction on the target:
+``executemany`` on SQLite, binary ``COPY`` on PostgreSQL.
 """
 
 from __future__ import annotations
