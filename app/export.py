@@ -11,13 +11,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import importlib
+import io
 import json
 import sys
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import IO, Any
 
-from app.statements import ReportError
+from app.errors import ReportError
+from app.output import STDOUT, write_bytes
 from app.today import today
 from ledger.contract import ContractState
 from ledger.periods import PeriodError, check_period
@@ -175,8 +177,15 @@ def export_rows(store: Store, kind: str, *, period: str | None = None,
         except PeriodError as exc:
             raise ExportUsageError(str(exc)) from None
     view = View(store, as_of=as_of)
-    if contract_id is not None and view.contract(contract_id) is None:
-        raise ReportError(f"contract {contract_id} is not known")
+    if contract_id is not None:
+        named = view.contract(contract_id)
+        if named is None:
+            raise ReportError(f"contract {contract_id} is not known", "unknown_contract")
+        if period is not None:
+            try:
+                check_period(period, named.cycle)
+            except PeriodError as exc:
+                raise ReportError(f"{exc} (contract {contract_id})", "bad_period") from None
     ids = [contract_id] if contract_id else view.contract_ids()
     day = on or today()
     rows: list[Row] = []
@@ -212,7 +221,9 @@ def write_csv(rows: Sequence[Row], columns: Sequence[str], out: IO[str]) -> None
         writer.writerow([csv_value(row.get(c)) for c in columns])
 
 
-def write_xlsx(rows: Sequence[Row], columns: Sequence[str], path: str, sheet: str) -> None:
+def xlsx_bytes(rows: Sequence[Row], columns: Sequence[str], sheet: str) -> bytes:
+    """The rows as one sheet of an .xlsx file: integers, exact decimals (yuan and rates) as
+    numbers, every date column as a date."""
     openpyxl = importlib.import_module("openpyxl")  # untyped: used as Any
     book = openpyxl.Workbook()
     ws = book.active
@@ -221,9 +232,10 @@ def write_xlsx(rows: Sequence[Row], columns: Sequence[str], path: str, sheet: st
     for cell in ws[1]:
         cell.font = openpyxl.styles.Font(bold=True)
     formats = {c: ("#,##0.00" if c.endswith("_yuan") else "0" if c.endswith("_fen") else
-                   "yyyy-mm-dd" if c in _DATE_COLUMNS else None) for c in columns}
+                   "yyyy-mm-dd" if c in DATE_COLUMNS else "0.00####" if c in RATE_COLUMNS
+                   else None) for c in columns}
     for row in rows:
-        ws.append([row.get(c) for c in columns])
+        ws.append([_xlsx_value(c, row.get(c)) for c in columns])
         for cell, c in zip(ws[ws.max_row], columns, strict=True):
             fmt = formats[c]
             if fmt is not None and cell.value is not None:
@@ -232,40 +244,68 @@ def write_xlsx(rows: Sequence[Row], columns: Sequence[str], path: str, sheet: st
     for i, c in enumerate(columns, 1):
         width = max([len(c), *(len(csv_value(r.get(c))) for r in rows[:200])])
         ws.column_dimensions[ws.cell(1, i).column_letter].width = min(max(width + 2, 8), 60)
-    try:
-        book.save(path)
-    except OSError as exc:
-        raise ReportError(f"cannot write {path}: {exc.strerror or exc}") from None
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()
 
 
-_DATE_COLUMNS = {"issued_on", "due_on", "paid_on", "received_on", "on"}
+def _xlsx_value(column: str, value: Any) -> Any:
+    """Dates kept as text in the rows (``ref_date`` from a line's refs) and decimal rates
+    kept as strings become typed cells."""
+    if value is None:
+        return None
+    if column in DATE_COLUMNS and isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    if column in RATE_COLUMNS and isinstance(value, str | Decimal):
+        return Decimal(str(value))
+    return value
+
+
+DATE_COLUMNS = {"issued_on", "due_on", "paid_on", "received_on", "on", "ref_date"}
+RATE_COLUMNS = {"tax_rate"}
 
 
 def write_export(store: Store, kind: str, fmt: str = "csv", output: str | None = None, *,
                  period: str | None = None, contract_id: str | None = None,
                  on: dt.date | None = None, as_of: str | None = None,
-                 advance: Advance = _ignore) -> str | None:
-    """Run one export; CSV goes to stdout unless ``output``; xlsx needs ``output``.
+                 encoding: str | None = None, advance: Advance = _ignore) -> str | None:
+    """Run one export to ``output`` (a file; ``-`` or None: stdout). Returns the path
+    written, or None for stdout.
 
-    Returns the path written, or None for stdout.
+    CSV is ``encoding``: by default UTF-8 with a byte-order mark in a file (so Excel on
+    Chinese Windows reads it as UTF-8, not GBK) and plain UTF-8 on stdout (for scripts).
     """
     if fmt not in ("csv", "xlsx"):
         raise ExportUsageError(f"unknown export format {fmt!r}: csv or xlsx")
-    if fmt == "xlsx" and not output:
-        raise ExportUsageError("--format xlsx writes a file: give --output FILE.xlsx")
+    to_stdout = output in (None, STDOUT)
+    if fmt == "xlsx" and output is None:
+        raise ExportUsageError("--format xlsx writes a file: give --output FILE.xlsx (- for stdout)")
+    if fmt == "xlsx" and encoding is not None:
+        raise ExportUsageError("--encoding is for CSV; an xlsx file has no encoding to choose")
+    codec = encoding or ("utf-8" if to_stdout else "utf-8-sig")
+    try:
+        "contract_id,金额\n".encode(codec)
+    except LookupError:
+        raise ExportUsageError(f"unknown encoding {codec!r}: utf-8, utf-8-sig or gb18030") from None
+    except UnicodeError:
+        raise ExportUsageError(f"{codec} cannot write Chinese text: utf-8, utf-8-sig or gb18030") \
+            from None
     rows = export_rows(store, kind, period=period, contract_id=contract_id, on=on, as_of=as_of,
                        advance=advance)
     columns = COLUMNS[kind]
     if fmt == "xlsx":
         assert output is not None
-        write_xlsx(rows, columns, output, kind)
-        return output
-    if output is None:
+        write_bytes(output, xlsx_bytes(rows, columns, kind))
+        return None if to_stdout else output
+    if to_stdout and codec == "utf-8":
         write_csv(rows, columns, sys.stdout)
         return None
+    text = io.StringIO()
+    write_csv(rows, columns, text)
     try:
-        with open(output, "w", encoding="utf-8", newline="") as handle:
-            write_csv(rows, columns, handle)
-    except OSError as exc:
-        raise ReportError(f"cannot write {output}: {exc.strerror or exc}") from None
-    return output
+        data = text.getvalue().encode(codec)
+    except UnicodeError as exc:
+        raise ExportUsageError(f"the export holds text {codec} cannot write ({exc}): "
+                               "use utf-8-sig or gb18030") from None
+    write_bytes(STDOUT if to_stdout else str(output), data)
+    return None if to_stdout else output

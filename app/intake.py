@@ -1,13 +1,18 @@
 """Command intake: JSON Lines in, one result per line out, in input order.
 
-Per line: parse (``invalid_json``), the id check first (an exact replay of an
+Each result carries its 1-based line number (blank lines are counted and get no
+result). Per line: the bounds (``too_large``: a line over 1 MiB, a string over
+10,000 characters, an array over 1,000 items), parse (``invalid_json``, naming
+the encoding problem when the line is not UTF-8), the id check first (an exact replay of an
 accepted command is ``duplicate`` and is not validated again; another body
 under an accepted id is ``id_reused``), then the schema (msgspec, strict),
 then the business rules (``decide``). Accepted commands are saved
 in batches: one transaction per batch, many streams in it, with a row per
 command id (and its body hash) in the same transaction. If another writer got
 there first (a version or id conflict), the batch is decided again from fresh
-state, so concurrent writers never lose or double a command.
+state, so concurrent writers never lose or double a command. A dry run
+(``Intake(store, dry_run=True)``) decides every line the same way, each batch on
+the states that hold the earlier ones, and writes nothing.
 """
 
 from __future__ import annotations
@@ -28,16 +33,24 @@ import msgspec
 from eventsourcing.persistence import IntegrityError
 
 from app.commandlog import CommandLog
+from app.lines import MAX_LINE_BYTES, Line, Unreadable, not_utf8
 from app.today import today
 from decide import decide_command
 from ledger import errors as E
 from ledger.validation import schema_error, typed_error
 from schemas.commands import AnyCommand
+from schemas.quote import MAX_HISTORY
 from schemas.types import intake_dec_hook
 from store.eventstore import Store
 from store.workspace import Flight, Workspace
 
 BATCH = int(os.environ.get("LEDGER_BATCH", "5000"))  # commands per transaction
+MAX_TEXT = 10_000  # characters in one string of a command
+MAX_ITEMS = 1_000  # items in one array of a command
+# Arrays allowed to be longer (their schema bounds them): a quote's hourly history, which the
+# 1 MiB line bounds in practice to about 20,000 rows.
+LONG_ARRAYS = {"profile.history": MAX_HISTORY}
+_SMALL = 2 * MAX_ITEMS  # bytes: a shorter line cannot break either bound
 RETRIES = 50
 GC_EVERY = 10  # batches between collections of the young generations
 
@@ -53,7 +66,8 @@ Row = tuple[str, str, str]  # command id, body hash, recorded at
 class _Flying:
     """A decided batch and, once launched, its write."""
 
-    lines: list[bytes]
+    lines: list[Line]
+    numbers: list[int]
     parsed: list[Any]
     results: list[tuple[Result, float]]
     rows: list[Row]
@@ -61,16 +75,19 @@ class _Flying:
     future: Future[list[int]] | None
 
 
-def _chunks(lines: Iterable[bytes], size: int) -> Iterator[list[bytes]]:
-    chunk: list[bytes] = []
-    for line in lines:
-        if line.strip():
+def _chunks(lines: Iterable[Line], size: int) -> Iterator[tuple[list[int], list[Line]]]:
+    """Batches of the non-blank lines, each with its 1-based line numbers."""
+    numbers: list[int] = []
+    chunk: list[Line] = []
+    for number, line in enumerate(lines, start=1):
+        if isinstance(line, Unreadable) or line.strip():
+            numbers.append(number)
             chunk.append(line)
             if len(chunk) >= size:
-                yield chunk
-                chunk = []
+                yield numbers, chunk
+                numbers, chunk = [], []
     if chunk:
-        yield chunk
+        yield numbers, chunk
 
 
 class Result(msgspec.Struct):
@@ -79,19 +96,21 @@ class Result(msgspec.Struct):
     error: dict[str, Any] | None = None
     command_type: str | None = None
     contract_id: str | None = None
+    line: int | None = None  # 1-based, in the input
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": self.id, "status": self.status}
+        out: dict[str, Any] = {"line": self.line, "id": self.id, "status": self.status}
         if self.error is not None:
             out["error"] = self.error
         return out
 
     def json_line(self) -> str:
         """``to_json`` as one line of JSON, without the intermediate dict."""
-        return _ANSWER.encode(_Answer(self.id, self.status, self.error)).decode() + "\n"
+        return _ANSWER.encode(_Answer(self.line, self.id, self.status, self.error)).decode() + "\n"
 
 
 class _Answer(msgspec.Struct, omit_defaults=True):
+    line: int | None
     id: Any
     status: str
     error: dict[str, Any] | None = None
@@ -112,17 +131,31 @@ def _money_hint(error: E.LedgerError) -> None:
         error.message = f"{error.field} must be an integer (money: integer fen, never a float)"
 
 
-def _parse(line: bytes) -> tuple[Any, dict[str, Any] | None, str | None, E.LedgerError | None]:
+def _parse(line: Line) -> tuple[Any, dict[str, Any] | None, str | None, E.LedgerError | None]:
     """(id, object, body hash, error) for one line."""
+    if isinstance(line, Unreadable):
+        return None, None, None, typed_error(line.code, line.message, None)
+    if len(line) > MAX_LINE_BYTES and len(line.rstrip(b"\r\n")) > MAX_LINE_BYTES:
+        return None, None, None, E.TooLargeError(
+            f"the line is {len(line):,} bytes: a command line is at most {MAX_LINE_BYTES:,} bytes",
+            None)
     try:
         obj = _PARSER.decode(line)
     except (msgspec.DecodeError, UnicodeDecodeError) as exc:
-        return None, None, None, typed_error("invalid_json", f"not JSON: {exc}", None)
+        problem = not_utf8(line) if "UTF-8" in str(exc) or "byte" in str(exc) else None
+        return None, None, None, typed_error("invalid_json", problem or f"not JSON: {exc}", None)
     except RecursionError:
         return None, None, None, typed_error("invalid_json", "not JSON: nested too deeply", None)
     if not isinstance(obj, dict):
         return None, None, None, typed_error("invalid_json", "a command must be a JSON object", None)
     cid = obj.get("id")
+    if len(line) > _SMALL:
+        where = _too_large(obj)
+        if where is not None:
+            ident = cid if isinstance(cid, str) and len(cid) <= MAX_TEXT else None
+            return ident, None, None, E.TooLargeError(
+                f"{where[1]}: at most {MAX_TEXT:,} characters a string and {MAX_ITEMS:,} items "
+                "an array", where[0])
     if "id" not in obj:
         return None, obj, None, E.MissingFieldError("Object missing required field `id`", "id")
     if not isinstance(cid, str):
@@ -133,6 +166,27 @@ def _parse(line: bytes) -> tuple[Any, dict[str, Any] | None, str | None, E.Ledge
         return cid, obj, None, None
     body_hash = hashlib.sha256(_CANONICAL.encode(obj)).hexdigest()
     return cid, obj, body_hash, None
+
+
+def _too_large(value: Any, path: str = "") -> tuple[str, str] | None:
+    """(field path, what) of the first string or array beyond the bounds."""
+    if isinstance(value, str):
+        return (path, f"{len(value):,} characters") if len(value) > MAX_TEXT else None
+    if isinstance(value, list):
+        if len(value) > LONG_ARRAYS.get(path, MAX_ITEMS):
+            return path, f"{len(value):,} items"
+        items: Any = ((f"{path}[{i}]", v) for i, v in enumerate(value))
+    elif isinstance(value, dict):
+        if len(value) > MAX_ITEMS:
+            return path, f"{len(value):,} fields"
+        items = ((f"{path}.{k}" if path else str(k), v) for k, v in value.items())
+    else:
+        return None
+    for here, item in items:
+        found = _too_large(item, here)
+        if found is not None:
+            return found
+    return None
 
 
 _FAR_YEAR = re.compile(rb'"(?:0\d|1[0-8]|[3-9]\d)\d\d-\d\d-\d\d"')
@@ -177,18 +231,27 @@ class Intake:
     """Applies commands to one store; keeps state warm across batches."""
 
     def __init__(self, store: Store, log: CommandLog | None = None,
-                 today: dt.date | None = None, submitted_by: str | None = None) -> None:
+                 today: dt.date | None = None, submitted_by: str | None = None,
+                 *, dry_run: bool = False) -> None:
         """``log``: where each command's line goes (none without it); ``today``: the
         recording date (default: ``app.today.today()`` when each batch is decided);
-        ``submitted_by``: who submits, recorded in every event (none without it)."""
+        ``submitted_by``: who submits, recorded in every event (none without it);
+        ``dry_run``: decide everything, write nothing (``batches`` and ``submit``)."""
         self.store = store
         self.ws = Workspace(store)
         self.log = log
         self.today = today
         self.submitted_by = submitted_by
+        self.dry_run = dry_run
 
-    def submit(self, lines: Iterable[bytes], batch: int = BATCH) -> Iterator[Result]:
-        """Results in input order, each batch's only once its transaction committed.
+    def submit(self, lines: Iterable[Line], batch: int = BATCH) -> Iterator[Result]:
+        """``batches`` one result at a time."""
+        for results in self.batches(lines, batch):
+            yield from results
+
+    def batches(self, lines: Iterable[Line], batch: int = BATCH) -> Iterator[list[Result]]:
+        """Results in input order, a batch at a time, each batch's only once its transaction
+        committed (at once in a dry run). ``lines``: one item per physical line (``app.lines``).
 
         While one batch is written (a writer thread: the database works outside
         the GIL), the next is decided on the states that already hold the first
@@ -203,47 +266,56 @@ class Intake:
         was_enabled = gc.isenabled()
         gc.disable()
         try:
+            if self.dry_run:
+                yield from self._dry(lines, batch)
+                return
             with ThreadPoolExecutor(1, thread_name_prefix="ledger-writer") as writer:
                 flying: _Flying | None = None
-                for batches, chunk in enumerate(_chunks(lines, batch), start=1):
+                for batches, (numbers, chunk) in enumerate(_chunks(lines, batch), start=1):
                     parsed = [_parse(line) for line in chunk]
-                    decided = self._decide_once(parsed, chunk, flying)  # while it writes
+                    decided = self._decide_once(parsed, chunk, numbers, flying)  # while it writes
                     if flying is not None:
                         if self._landed(flying):
-                            yield from self._done(flying)
+                            yield self._done(flying)
                         else:  # lost a conflict: both batches again, from fresh state
-                            yield from self._redo(flying)
-                            decided = self._decide_once(parsed, chunk, None)
+                            yield self._redo(flying)
+                            decided = self._decide_once(parsed, chunk, numbers, None)
                     flying = self._launch(writer, decided)
                     if batches % GC_EVERY == 0:
                         gc.collect(1)
                 if flying is not None:
                     if self._landed(flying):
-                        yield from self._done(flying)
+                        yield self._done(flying)
                     else:
-                        yield from self._redo(flying)
+                        yield self._redo(flying)
         finally:
             if was_enabled:
                 gc.enable()
 
-    def check(self, lines: Iterable[bytes], batch: int = BATCH) -> Iterator[Result]:
-        """What ``submit`` would answer now, writing nothing: the same checks in the
-        same order, each batch decided on the states the batches before it left;
-        afterwards the workspace forgets them all. (Another writer may of course
-        change the answer before a real submit.)"""
-        decided: dict[str, str] = {}  # accepted in an earlier batch of this check
+    def check(self, lines: Iterable[Line], batch: int = BATCH) -> Iterator[Result]:
+        """What ``submit`` would answer now, writing nothing, whatever ``dry_run`` says:
+        the same checks in the same order, each batch decided on the states the batches
+        before it left; afterwards the workspace forgets them all. (Another writer may of
+        course change the answer before a real submit.)"""
+        for results in self._dry(lines, batch):
+            yield from results
+
+    def _dry(self, lines: Iterable[Line], batch: int) -> Iterator[list[Result]]:
+        """Decide every batch on the states that hold the earlier ones; write nothing, and
+        forget it all at the end."""
+        accepted = _Flying([], [], [], [], [], None, None)  # every row accepted so far
         try:
-            for chunk in _chunks(lines, batch):
+            for batches, (numbers, chunk) in enumerate(_chunks(lines, batch), start=1):
                 parsed = [_parse(line) for line in chunk]
-                known = self.store.known_commands([p[0] for p in parsed if p[2] is not None])
-                known.update(decided)
-                results, rows = self._decide(parsed, chunk, known)
-                decided.update((cid, body_hash) for cid, body_hash, _ in rows)
-                yield from (r for r, _ in results)
+                decided = self._decide_once(parsed, chunk, numbers, accepted)
+                accepted.rows += decided.rows
+                yield self._done(decided)
+                if batches % GC_EVERY == 0:
+                    gc.collect(1)
         finally:
             self.ws.discard()
 
-    def _decide_once(self, parsed: list[Any], lines: list[bytes],
+    def _decide_once(self, parsed: list[Any], lines: list[Line], numbers: list[int],
                      flying: _Flying | None) -> _Flying:
         ids = [p[0] for p in parsed if p[2] is not None]
         known = self.store.known_commands(ids)
@@ -251,7 +323,9 @@ class Intake:
             known.update((cid, body_hash) for cid, body_hash, _ in flying.rows)
         results, rows = self._decide(parsed, lines, known)
         self._recheck_rejections(parsed, results, flying)
-        return _Flying(lines, parsed, results, rows, None, None)
+        for (result, _), number in zip(results, numbers, strict=True):
+            result.line = number
+        return _Flying(lines, numbers, parsed, results, rows, None, None)
 
     def _recheck_rejections(self, parsed: list[Any], results: Decided,
                             flying: _Flying | None) -> None:
@@ -304,7 +378,7 @@ class Intake:
     def _redo(self, flying: _Flying) -> list[Result]:
         """Decide and write a batch again, synchronously, until it lands."""
         for attempt in range(RETRIES):
-            decided = self._decide_once(flying.parsed, flying.lines, None)
+            decided = self._decide_once(flying.parsed, flying.lines, flying.numbers, None)
             try:
                 self.ws.commit(decided.rows)
             except IntegrityError:
@@ -314,7 +388,7 @@ class Intake:
             return self._done(decided)
         raise RuntimeError("gave up after repeated write conflicts with other writers")
 
-    def _decide(self, parsed: list[Any], lines: list[bytes],
+    def _decide(self, parsed: list[Any], lines: list[Line],
                 known: dict[str, str]) -> tuple[Decided, list[Row]]:
         recorded_at = _now()
         self.ws.today = self.today or today()
@@ -335,6 +409,7 @@ class Intake:
                     results.append((self._rejected(cid, obj, E.IdReusedError(
                         f"command id {cid} was accepted with a different body", "id")), 0.0))
                 continue
+            assert isinstance(line, bytes)  # an unreadable line has its error already
             result = self._apply(cid, obj, line, recorded_at)
             if result.status == "accepted":
                 batch_ids[cid] = body_hash

@@ -29,7 +29,8 @@ from typing import Any
 
 import msgspec
 
-from app.statements import ReportError, contract_state
+from app.errors import ReportError
+from app.statements import contract_state
 from billing.plan import day_shifts
 from decide.quotes import last_valid_day
 from ledger.contract import ContractState

@@ -8,7 +8,9 @@ from typing import Any
 
 import msgspec
 
-from app.statements import ReportError, contract_state, issued_again, statement_view
+from app.errors import ReportError
+from app.statements import contract_state, issued_again, statement_view
+from ledger.periods import PeriodError, check_period
 from ledger.streams import activity_prefix, contract_stream, dispute_stream
 from projections import journal as jr
 from projections.breaches import evaluate
@@ -21,10 +23,12 @@ from store.view import View
 def statement(store: Store, contract_id: str, period: str, live: bool, on: dt.date,
               as_of: str | None, number: str | None = None) -> dict[str, Any]:
     """The statement as ``app.statements.statement_view`` chooses it: the issued one (read
-    from its read model when no ``as_of`` is asked), a draft, or for ``live`` on an issued
-    period ``{"issued", "recomputed"}``; by ``number``, that statement, in force or void
-    (a void one with ``"status": "void"``, ``voided_on`` and ``void_reason``)."""
-    if not live and as_of is None and number is None:  # the issued statement, straight from its read model
+    from its read model when no ``as_of`` is asked) or a draft; always one shape, a
+    statement. For ``live`` on an issued period it is the period recomputed now (status
+    ``draft``) with the issued statement beside it under the extra key ``issued``. By
+    ``number``, that statement, in force or void (a void one with ``"status": "void"``,
+    ``voided_on`` and ``void_reason``: SPEC §11)."""
+    if not live and as_of is None and number is None:  # the issued statement, from its read model
         body = readmodel.issued_statement(store, contract_id, period)
         if body is not None:
             plain: dict[str, Any] = msgspec.json.decode(body)
@@ -35,13 +39,20 @@ def statement(store: Store, contract_id: str, period: str, live: bool, on: dt.da
                                          "void_reason": sv.void.reason}
     if sv.kind == "live":
         assert sv.issued is not None
-        return {"issued": to_plain(sv.issued), "recomputed": to_plain(sv.statement)}
+        return {**to_plain(sv.statement), "issued": to_plain(sv.issued)}
     return to_plain(sv.statement)
+
+
+def _known(store: Store, contract_id: str | None) -> None:
+    """``ReportError`` when a contract is named that the ledger does not hold."""
+    if contract_id is not None and not store.stream_versions([contract_stream(contract_id)]):
+        raise ReportError(f"contract {contract_id} is not known", "unknown_contract")
 
 
 def statements(store: Store, contract_id: str | None, as_of: str | None) -> list[dict[str, Any]]:
     """Every issued statement, one row each, in force (``status`` "issued") or void
     (``status`` "void", with ``voided_on`` and ``void_reason``: SPEC §11)."""
+    _known(store, contract_id)
     if as_of is None:
         rows = readmodel.statement_rows(store, contract_id)
     else:
@@ -64,7 +75,7 @@ def balances(store: Store, contract_id: str | None, as_of: str | None) -> list[B
     if as_of is None:
         rows = [Balance(*row) for row in readmodel.balance_rows(store, contract_id)]
         if contract_id and not rows:
-            raise ReportError(f"contract {contract_id} is not known")
+            raise ReportError(f"contract {contract_id} is not known", "unknown_contract")
         return rows
     view = View(store, as_of=as_of)
     if contract_id:
@@ -77,7 +88,12 @@ def breaches(store: Store, contract_id: str | None, period: str | None, on: dt.d
              as_of: str | None) -> list[BreachRecord]:
     view = View(store, as_of=as_of)
     if contract_id:
-        contract_state(view, contract_id)
+        state = contract_state(view, contract_id)
+        if period is not None:
+            try:
+                check_period(period, state.cycle)
+            except PeriodError as exc:
+                raise ReportError(f"{exc} (contract {contract_id})", "bad_period") from None
     out: list[BreachRecord] = []
     for state in view.contracts(contract_id):
         out += [r for r in evaluate(state, view.loader(state.contract_id), on)
@@ -87,6 +103,8 @@ def breaches(store: Store, contract_id: str | None, period: str | None, on: dt.d
 
 def disputes(store: Store, contract_id: str | None, as_of: str | None = None) -> list[DisputeRow]:
     view = View(store, as_of=as_of)
+    if contract_id:
+        contract_state(view, contract_id)
     rows = []
     for state in view.contracts(contract_id):
         for d in state.disputes.values():
@@ -102,7 +120,7 @@ def _history_records(store: Store, contract_id: str, as_of: str | None) -> list[
     view = View(store, as_of=as_of)
     records = view.records(contract_stream(contract_id))
     if not records:
-        raise ReportError(f"contract {contract_id} is not known")
+        raise ReportError(f"contract {contract_id} is not known", "unknown_contract")
     for stream in store.streams_with_prefix(activity_prefix(contract_id)):
         records += view.records(stream)
     for d in view.contract(contract_id).disputes if view.contract(contract_id) else []:  # type: ignore[union-attr]
@@ -127,7 +145,7 @@ def explain(store: Store, contract_id: str, period: str, line: str) -> dict[str,
     sv = statement_view(store, contract_id, period, live=False, on=None, as_of=None)
     lines = [ln for ln in sv.statement.lines if ln.code == line]
     if not lines:
-        raise ReportError(f"statement {contract_id}-{period} has no {line} line")
+        raise ReportError(f"statement {contract_id}-{period} has no {line} line", "unknown_line")
     evidence: list[str] = []
     for calc in issued_again(sv).calcs:
         if calc.code == line:

@@ -8,13 +8,18 @@ links, no images, no web fonts, nothing fetched from anywhere. The same string
 is printed by a browser or turned into a PDF by WeasyPrint.
 
 Sections (see docs/DOCUMENTS.md): heading with statement number and status;
-parties (provider, merchant) and the contract facts (contract, period, issue
-and due dates, pricing model); the lines, each with quantity, unit and amount
-in yuan (corrections and adjustments name the period and line they correct);
-subtotal, tax rate, tax, total and the total in capital figures (人民币大写);
-the account (opening, payments, this statement, deposit applied, closing);
-the staffing appendix (a calendar of planned against billable agent-shifts per
-day and shift code, short days marked); the audit digest in the footer.
+parties (the provider's recorded profile: name, address, tax id, bank account,
+contact; the merchant) and the contract facts (contract, period, issue and due
+dates, pricing model); the lines, each with a description in yuan, shift
+names and correct plurals (in Chinese and English, built from the line's
+facts), quantity, unit and amount, the unit of a special day or extra shifts
+multiplied so that quantity × unit = amount (corrections and adjustments name
+the period and line they correct); subtotal, tax rate, tax, total and the
+total in capital figures (人民币大写); the account (opening, with its overdue
+part flagged 逾期, payments, this statement, deposit applied, closing, and the
+deposit still held); the staffing appendix (a calendar of planned against
+billable agent-shifts per day and shift, short days marked); the 校验码 (the
+audit chain's link) in the footer.
 
 Everything a caller supplies is escaped. The output depends only on the
 arguments, so rendering an issued statement twice gives the same bytes.
@@ -34,7 +39,7 @@ from app.capital import capital
 from billing.plan import DayShift
 from ledger.money import yuan
 from ledger.periods import bounds, dates, is_quarter, months_of
-from schemas.events import ContractSigned
+from schemas.events import ContractSigned, ProviderSet
 from schemas.reports import Line, Statement
 from schemas.terms import BasePlusCommission, Terms
 
@@ -77,13 +82,16 @@ class Staffing:
     rows: Sequence[DayShift]
     last_counted: dt.date
     special: Mapping[dt.date, str] = field(default_factory=dict)
+    shifts: str = ""  # the plan's shift codes with their hours, for the legend
 
 
 @dataclass(frozen=True)
 class Document:
-    """What the page says beyond the statement itself."""
+    """What the page says beyond the statement itself: the provider's profile in effect on
+    the issue date (None: not recorded), the audit digest, and the account as the statement
+    saw it (the overdue part of the opening balance, the deposit held afterwards)."""
 
-    provider: str = DEFAULT_PROVIDER
+    provider: ProviderSet | None = None
     digest: str = ""
     digest_note: str = ""  # what the digest covers
     final: bool = False
@@ -91,6 +99,8 @@ class Document:
     voided_on: dt.date | None = None  # a void statement (SPEC §11): stamped 作废
     void_reason: str = ""
     replaces: str | None = None  # the void statement this one was issued again for
+    overdue_fen: int = 0
+    deposit_held_fen: int = 0
 
 
 def esc(value: object) -> str:
@@ -100,6 +110,14 @@ def esc(value: object) -> str:
 def money(fen: int) -> str:
     """-123456 -> '-¥1,234.56'."""
     return f"-¥{yuan(-fen)}" if fen < 0 else f"¥{yuan(fen)}"
+
+
+def exact_money(fen: Decimal) -> str:
+    """Fen that may have a fraction as yuan, to the fen or finer: 37500 -> ¥375.00,
+    Decimal('33333.5') -> ¥333.335."""
+    yuan_value = fen / 100
+    text = f"{yuan_value:,.2f}" if yuan_value == round(yuan_value, 2) else f"{yuan_value.normalize():,f}"
+    return f"-¥{text.lstrip('-')}" if fen < 0 else f"¥{text}"
 
 
 def percent(rate: str | Decimal) -> str:
@@ -136,44 +154,79 @@ def _amount_cell(fen: int) -> str:
     return f'<td class="{cls}">{esc(money(fen))}</td>'
 
 
-def _line_detail(line: Line) -> str:
-    """A Chinese description built from the line's facts, the stored English one below."""
-    refs = line.refs
-    code = line.code
-    zh = ""
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """``1 agent-shift``, ``2 agent-shifts``, ``1,000 failures``."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def shift_names(terms: Terms) -> str:
+    """The plan's shifts with their hours: ``early（08:00–16:00）、late（16:00–24:00）``."""
+    return "、".join(f"{s.code}（{s.start}–{s.end}）" for s in terms.staffing.shifts)
+
+
+def describe_line(line: Line) -> tuple[str, str]:
+    """(Chinese, English) descriptions built from the line's facts: money in yuan, correct
+    plurals. Adjustments and breach penalties keep the stored English, which carries the
+    reason a person typed."""
+    refs, code, n = line.refs, line.code, line.quantity
+    period = str(refs.get("period", ""))
     if code == "base":
-        zh = f"{refs.get('period', '')} 正常工作日可计费人班"
-    elif code in ("special_day", "extra_shifts"):
+        return (f"{period} 正常工作日可计费 {n:,} 人班",
+                f"{period}: {plural(n, 'billable agent-shift')} on ordinary days")
+    if code in ("special_day", "extra_shifts"):
         label = refs.get("label") or "特殊日"
-        kind = "特殊日人班" if code == "special_day" else "超出常规计划的人班"
-        zh = f"{label} {refs.get('date', '')} {kind}，倍率 ×{refs.get('multiplier', '1')}"
-    elif code == "commission":
-        zh = f"{refs.get('period', '')} 销售额提成"
-    elif code == "fixed_fee":
-        zh = f"{refs.get('period', '')} 固定服务费，服务 {refs.get('service_days', line.quantity)} 天"
-    elif code == "understaffing":
-        zh = f"{refs.get('period', '')} 计划人班未到岗"
-    elif code == "qa_penalty":
+        label_en = refs.get("label") or "special day"
+        mult = refs.get("multiplier", "1")
+        if code == "special_day":
+            return (f"{label} {refs.get('date', '')}：{n:,} 人班，倍率 ×{mult}",
+                    f"{label_en} {refs.get('date', '')}: {plural(n, 'agent-shift')} at ×{mult}")
+        return (f"{label} {refs.get('date', '')}：超出常规计划 {n:,} 人班，倍率 ×{mult}",
+                f"{label_en} {refs.get('date', '')}: {plural(n, 'agent-shift')} above the "
+                f"normal plan at ×{mult}")
+    if code == "commission":
+        rate = refs.get("commission_rate")
+        rate_text = f" × {percent(rate)}" if rate is not None else ""
+        return (f"{period} 销售额 {money(n)}{rate_text}",
+                f"{period}: commission on sales of {money(n)}{rate_text}")
+    if code == "fixed_fee":
+        days = int(refs.get("service_days", n))
+        return (f"{period} 固定服务费，服务 {days:,} 天",
+                f"{period}: fixed fee for {plural(days, 'service day')}")
+    if code == "understaffing":
+        return (f"{period} 计划人班未到岗 {n:,} 人班",
+                f"{period}: {plural(n, 'planned agent-shift')} not worked")
+    if code == "qa_penalty":
         cap = refs.get("cap_fen")
-        zh = f"{refs.get('period', '')} 质检不合格 {line.quantity} 次"
-        if isinstance(cap, int):
-            zh += f"（上限 {money(cap)}）"
-    elif code == "late_fee":
-        parts = [f"{a.get('statement_no', '')} 逾期 {a.get('days_late', '')} 天"
-                 for a in refs.get("allocations", []) if isinstance(a, dict)]
-        zh = "逾期付款：" + "；".join(parts) if parts else "逾期付款滞纳金"
-    elif code == "adjustment":
-        zh = f"调整 {refs.get('adjustment_id', '')}"
-        if refs.get("dispute_id"):
-            zh = f"争议 {refs['dispute_id']} 裁定调整"
-    elif code == "breach_penalty":
+        cap_zh = f"（上限 {money(cap)}）" if isinstance(cap, int) else ""
+        cap_en = f" (capped at {money(cap)})" if isinstance(cap, int) else ""
+        return (f"{period} 质检不合格 {n:,} 次{cap_zh}", f"{period}: {plural(n, 'QA failure')}{cap_en}")
+    if code == "late_fee":
+        allocations = [a for a in refs.get("allocations", []) if isinstance(a, dict)]
+        zh = "；".join(f"{a.get('statement_no', '')} 逾期 {a.get('days_late', '')} 天"
+                      for a in allocations)
+        en = "; ".join(f"{a.get('statement_no', '')} {money(int(a.get('amount_fen', 0)))} paid "
+                       f"{plural(int(a.get('days_late', 0)), 'day')} late" for a in allocations)
+        return ("逾期付款：" + zh if zh else "逾期付款滞纳金",
+                f"late fee on {plural(len(allocations), 'late payment')}: {en}" if en else "late fee")
+    if code == "adjustment":
+        zh = (f"争议 {refs['dispute_id']} 裁定调整" if refs.get("dispute_id")
+              else f"调整 {refs.get('adjustment_id', '')}")
+        return zh, line.description
+    if code == "breach_penalty":
         party = PARTIES.get(str(refs.get("party", "")), str(refs.get("party", "")))
-        zh = f"违约 {refs.get('breach_id', '')}（{refs.get('kind', '')}，{party}责任）"
-    elif code == "correction":
-        target_zh, _ = _code_name(str(refs.get("line", "")))
-        zh = f"更正 {refs.get('period', '')} 期已结算的「{target_zh}」"
+        return (f"违约 {refs.get('breach_id', '')}（{refs.get('kind', '')}，{party}责任）",
+                line.description)
+    if code == "correction":
+        target_zh, target_en = _code_name(str(refs.get("line", "")))
+        return (f"更正 {period} 期已结算的「{target_zh}」",
+                f"correction of {target_en.lower()} billed for {period}")
+    return "", line.description
+
+
+def _line_detail(line: Line) -> str:
+    zh, en = describe_line(line)
     out = f'<span class="zh">{esc(zh)}</span>' if zh else ""
-    return out + f'<span class="en">{esc(line.description)}</span>'
+    return out + f'<span class="en">{esc(en)}</span>'
 
 
 def _corrects(line: Line) -> str:
@@ -199,6 +252,11 @@ def _quantity_cells(line: Line) -> str:
         return f'<td class="num">{qty}</td><td class="num">{unit}</td>'
     qty = f'{line.quantity:,}<span class="en">{esc(unit_zh)} {esc(unit_en)}</span>'
     unit = esc(money(line.unit_fen)) if line.unit_fen is not None else "—"
+    if line.code in ("special_day", "extra_shifts") and line.unit_fen is not None:
+        mult = Decimal(str(line.refs.get("multiplier", "1")))
+        # the unit as billed: the rate times the day's multiplier (quantity × unit = amount)
+        unit = (f'{esc(exact_money(line.unit_fen * mult))}<span class="en">'
+                f'{esc(money(line.unit_fen))} × {esc(format(mult.normalize(), "f"))}</span>')
     if line.code == "fixed_fee" and isinstance(line.refs.get("monthly_fee_fen"), int):
         unit = f'{esc(money(line.refs["monthly_fee_fen"]))}<span class="en">月费 per month</span>'
     return f'<td class="num">{qty}</td><td class="num">{unit}</td>'
@@ -234,28 +292,39 @@ def _totals(st: Statement) -> str:
     return f'<div class="totals-block">{words}<table class="totals">{body}</table></div>'
 
 
-def _account(st: Statement, due_on: dt.date) -> str:
+def _account(st: Statement, doc: Document) -> str:
     acc = st.account
+    overdue = ""
+    if doc.overdue_fen > 0:
+        overdue = (f'<div class="overdue">{bi("其中逾期", "overdue")} '
+                   f'{esc(money(doc.overdue_fen))}</div>')
     cells = [
-        ("期初余额", "Opening balance", "", acc.opening_fen),
-        ("本期收款", "Payments received", "−", acc.payments_fen),
-        ("本期合计", "This statement", "+", st.total_fen),
-        ("定金抵扣", "Deposit applied", "−", acc.deposit_applied_fen),
-        ("期末余额", "Closing balance", "=", acc.closing_fen),
+        ("期初余额", "Opening balance", "", acc.opening_fen, overdue),
+        ("本期收款", "Payments received", "−", acc.payments_fen, ""),
+        ("本期合计", "This statement", "+", st.total_fen, ""),
+        ("定金抵扣", "Deposit applied", "−", acc.deposit_applied_fen, ""),
+        ("期末余额", "Closing balance", "=", acc.closing_fen, ""),
     ]
     tds = "".join(
-        f'<td><div class="op">{esc(op)}</div>{bi(zh, en)}<div class="amt">{esc(money(v))}</div></td>'
-        for zh, en, op, v in cells)
+        f'<td><div class="op">{esc(op)}</div>{bi(zh, en)}<div class="amt">{esc(money(v))}</div>'
+        f"{extra}</td>"
+        for zh, en, op, v, extra in cells)
     if acc.closing_fen > 0:
-        note = bi(f"商户应于 {due_on.isoformat()} 前支付 {money(acc.closing_fen)}",
-                  f"Owed by the merchant; please pay by {due_on.isoformat()}.")
+        note = bi(f"商户应于 {st.due_on.isoformat()} 前支付 {money(acc.closing_fen)}",
+                  f"Owed by the merchant; please pay by {st.due_on.isoformat()}.")
     elif acc.closing_fen < 0:
         note = bi(f"商户账户贷方余额 {money(-acc.closing_fen)}，将抵扣后续结算",
                   "Credit in the merchant's favour, allocated to the next statements.")
     else:
         note = bi("本期已结清", "Settled: nothing owed.")
+    if doc.overdue_fen > 0:
+        note += "<br>" + bi(f"逾期未付 {money(doc.overdue_fen)}：以前各期已过付款截止日仍未支付的金额",
+                            "Overdue: earlier statements past their due date and still unpaid "
+                            "when this one was issued.")
+    deposit = bi(f"定金余额 {money(doc.deposit_held_fen)}（本期抵扣后仍持有）",
+                 f"Deposit held after this statement: {money(doc.deposit_held_fen)}.")
     return (f'<table class="account"><tr>{tds}</tr></table>'
-            f'<p class="account-note">{note}</p>')
+            f'<p class="account-note">{note}</p><p class="account-note deposit">{deposit}</p>')
 
 
 def _staffing(staffing: Staffing | None) -> str:
@@ -285,6 +354,8 @@ def _staffing(staffing: Staffing | None) -> str:
     if short_days:
         summary += ('<p class="short-list">' + bi("缺岗日：", "Short days:")
                     + "、".join(f"{d.month}/{d.day}" for d in short_days) + "</p>")
+    if staffing.shifts:
+        summary += ('<p class="legend">' + bi("班次：", "Shifts:") + esc(staffing.shifts) + "</p>")
     grids = [_month_grid(m, by_day, staffing) for m in months_of(staffing.period)]
     legend = (f'<p class="legend"><span class="swatch ok"></span>{bi("足额", "fully staffed")}'
               f'<span class="swatch short"></span>{bi("缺岗", "short")}'
@@ -341,6 +412,21 @@ def _day_cell(day: dt.date, rows: Sequence[DayShift], staffing: Staffing) -> str
     return f'<td class="{cls}" data-date="{day.isoformat()}">{top}{"".join(parts)}</td>'
 
 
+def _provider(profile: ProviderSet | None) -> str:
+    """The provider's block: the recorded profile, or a plain placeholder when none is."""
+    role = f'<div class="role">{bi("服务商", "Provider")}</div>'
+    if profile is None:
+        return (f'<div class="party">{role}<div class="name">{esc(DEFAULT_PROVIDER)}</div>'
+                f'<div class="meta muted">{bi("服务商信息未登记", "provider details not recorded")}'
+                "</div></div>")
+    rows = [("地址", "Address", profile.address), ("税号", "Tax ID", profile.tax_id),
+            ("开户行", "Bank", profile.bank.name), ("账号", "Account", profile.bank.account),
+            ("联系", "Contact", profile.contact)]
+    meta = "".join(f'<div class="meta"><span class="k">{esc(zh)} {esc(en)}</span> {esc(value)}</div>'
+                   for zh, en, value in rows if value)
+    return f'<div class="party">{role}<div class="name">{esc(profile.name)}</div>{meta}</div>'
+
+
 def _pricing(terms: Terms) -> str:
     p = terms.pricing
     if isinstance(p, BasePlusCommission):
@@ -395,16 +481,14 @@ def render_statement(st: Statement, contract: ContractSigned, terms: Terms,
         f'<tr><th>{bi("计价方式", "Pricing model")}</th><td>{_pricing(terms)}</td></tr>'
         f"</table>")
     parties = (
-        f'<div class="parties">'
-        f'<div class="party"><div class="role">{bi("服务商", "Provider")}</div>'
-        f'<div class="name">{esc(doc.provider)}</div></div>'
+        f'<div class="parties">{_provider(doc.provider)}'
         f'<div class="party"><div class="role">{bi("商户", "Merchant")}</div>'
         f'<div class="name">{esc(merchant.name)}</div>'
         f'<div class="meta">{esc(platform_text)} · 商户编号 Merchant ID {esc(merchant.id)}</div>'
         f"</div></div>")
     footer = (
-        f'<footer><div>{bi("审计摘要", "Audit digest")} <code class="digest">{esc(doc.digest)}</code></div>'
-        f'<div class="en">{esc(doc.digest_note)}</div></footer>')
+        f'<footer><div>{bi("校验码", "Verification code")} <code class="digest">{esc(doc.digest)}'
+        f'</code></div><div class="en">{esc(doc.digest_note)}</div></footer>')
     title = f"结算单 {st.statement_no}"
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
@@ -412,7 +496,7 @@ def render_statement(st: Statement, contract: ContractSigned, terms: Terms,
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="cs-hosting-ledger">
-<meta name="author" content="{esc(doc.provider)}">
+<meta name="author" content="{esc(doc.provider.name if doc.provider else DEFAULT_PROVIDER)}">
 <title>{esc(title)}</title>
 <style>{_CSS}
 @page {{ @bottom-left {{ content: {_css_string(st.statement_no)}; }} }}
@@ -431,7 +515,7 @@ def render_statement(st: Statement, contract: ContractSigned, terms: Terms,
 {_lines_table(st)}
 {_totals(st)}
 <h2>{bi("账户", "Account")}</h2>
-{_account(st, st.due_on)}
+{_account(st, doc)}
 {_staffing(staffing)}
 {footer}
 </div>
@@ -492,7 +576,7 @@ table.lines th { background: #eef2f7; font-size: 8.5pt; text-align: left; paddin
 table.lines td { padding: 1.3mm 1.5mm; border-bottom: 0.5pt solid #e3e7ed; vertical-align: top; }
 table.lines tr { break-inside: avoid; }
 .num { text-align: right; white-space: nowrap; }
-th.num { text-align: right; }
+table.lines th.num, th.num { text-align: right; }
 td.no, th.no { width: 6mm; color: #6b7280; }
 td.item { width: 30mm; font-weight: bold; }
 td.detail .en { font-size: 6.8pt; }
@@ -520,6 +604,9 @@ table.account .op { position: absolute; left: 1.5mm; top: 1mm; color: #9aa3af; f
 table.account .amt { font-size: 10.5pt; margin-top: 1mm; }
 .account-note { margin: 1.5mm 0 0; font-size: 8.5pt; }
 .account-note .en { display: inline; margin-left: 2mm; }
+table.account .overdue { color: #a3001b; font-size: 8pt; font-weight: bold; }
+table.account .overdue .en { display: inline; margin-left: 1mm; }
+.party .meta .k { color: #6b7280; font-size: 7.5pt; }
 section.staffing { break-before: auto; }
 .staff-summary, .short-list, .legend { margin: 1mm 0; font-size: 8.5pt; }
 .staff-summary .zh, .staff-summary .en, .short-list .en, .legend .en { display: inline; }

@@ -22,6 +22,7 @@ from typing import Literal
 
 import msgspec
 
+from app.errors import ReportError
 from billing.statement import Draft, draft, reissue
 from ledger.contract import ContractState
 from ledger.periods import PeriodError, check_period
@@ -31,10 +32,6 @@ from store.eventstore import Store
 from store.view import View
 
 Kind = Literal["issued", "live", "draft", "void"]
-
-
-class ReportError(Exception):
-    """A report cannot be produced (unknown contract, statement, line)."""
 
 
 @dataclass
@@ -59,7 +56,7 @@ class StatementView:
 def contract_state(view: View, contract_id: str) -> ContractState:
     state = view.contract(contract_id)
     if state is None:
-        raise ReportError(f"contract {contract_id} is not known")
+        raise ReportError(f"contract {contract_id} is not known", "unknown_contract")
     return state
 
 
@@ -74,7 +71,7 @@ def statement_view(store: Store, contract_id: str, period: str, *, live: bool,
     try:
         check_period(period, state.cycle)
     except PeriodError as exc:
-        raise ReportError(f"{exc} (contract {contract_id})") from None
+        raise ReportError(f"{exc} (contract {contract_id})", "bad_period") from None
     voids = [v for v in state.voided if v.void.period == period]
     if number is not None:
         for v in voids:
@@ -86,11 +83,12 @@ def statement_view(store: Store, contract_id: str, period: str, *, live: bool,
                                      event.final, v.issued.position, event, v.void)
         issued_no = state.issued.get(period)
         if issued_no is None or issued_no.event.statement.statement_no != number:
-            raise ReportError(f"no statement {number} of {period} on contract {contract_id}")
+            raise ReportError(f"no statement {number} of {period} on contract {contract_id}",
+                              "unknown_statement")
     issued = state.issued.get(period)
     if issued is None:
         if on is None:
-            raise ReportError(f"statement {contract_id}-{period} has not been issued")
+            raise ReportError(f"statement {contract_id}-{period} has not been issued", "unknown_statement")
         d = draft(state, view.loader(contract_id), period, on)
         return StatementView("draft", _as_draft(d), None, state, view, on, d.final, None, None)
     event = issued.event
@@ -110,7 +108,8 @@ def issued_again(sv: StatementView) -> Draft:
     """An issued statement computed again from the contract and activity as they were
     when it was issued: its lines' evidence, for ``explain``."""
     if sv.settlement is None or sv.kind != "issued":
-        raise ReportError(f"statement {sv.statement.statement_no} has not been issued")
+        raise ReportError(f"statement {sv.statement.statement_no} has not been issued",
+                          "unknown_statement")
     return reissue(sv.state, sv.view.loader(sv.state.contract_id), sv.settlement)
 
 

@@ -1,4 +1,12 @@
-"""Argument types and output helpers shared by the ``ledger`` subcommands."""
+"""Argument types, the parser class and output helpers shared by the ``ledger`` subcommands.
+
+Every period argument is read by ``period_arg`` (``ledger.periods.check_period``:
+``YYYY-MM`` or ``YYYY-Qn``), every date by ``date_arg`` (``YYYY-MM-DD``, years
+1900-2999, as in commands), every recorded time by ``timestamp_arg``. A bad
+argument is a ``UsageError`` (exit status 2) that shows the accepted forms;
+the parser never exits by itself, so ``cli.main`` reports every error the
+same way (plain text, or one JSON object under ``--json``).
+"""
 
 from __future__ import annotations
 
@@ -6,28 +14,49 @@ import argparse
 import datetime as dt
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 import msgspec
 
 from app.today import today
+from ledger.periods import PERIOD_FORMS, PeriodError, check_period
 
 Run = Callable[[Any, argparse.Namespace], int]
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 
 
 class UsageError(Exception):
-    """Bad usage found after parsing (exit status 2)."""
+    """Bad usage found while or after parsing (exit status 2); ``code`` for scripts,
+    ``usage`` the subcommand's usage line when the parser found it."""
+
+    def __init__(self, message: str, code: str = "usage", usage: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.usage = usage
+
+
+class Parser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose errors are raised (``UsageError``), not printed."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message, "usage", self.format_usage())
 
 
 def date_arg(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text) if len(text) == 10 else _bad_date(text)
+        day = dt.date.fromisoformat(text) if len(text) == 10 and text[4] == "-" else None
     except ValueError:
-        return _bad_date(text)
+        day = None
+    if day is None or not FIRST_DAY <= day <= LAST_DAY:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: use YYYY-MM-DD (e.g. 2026-11-30)")
+    return day
 
 
-def _bad_date(text: str) -> dt.date:
-    raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}")
+def period_arg(text: str) -> str:
+    try:
+        return check_period(text)
+    except PeriodError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def timestamp_arg(text: str) -> str:
@@ -35,8 +64,9 @@ def timestamp_arg(text: str) -> str:
 
     try:
         return parse_as_of(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an RFC 3339 timestamp: {text!r}") from None
+    except (ValueError, OverflowError):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a recorded time: use RFC 3339, e.g. 2026-12-01T00:00:00Z") from None
 
 
 def digest_arg(text: str) -> str:
@@ -49,21 +79,34 @@ def digest_arg(text: str) -> str:
     return text
 
 
+PERIOD_HELP = f"billing period: {PERIOD_FORMS}; a contract's own cycle"
+
+
 class Subcommands:
-    """Adds subcommands to the program's parser, each with ``--json`` and its handler."""
+    """Adds subcommands to the program's parser, each with its handler, an example
+    (shown by ``--help``) and how it uses the store:
+
+    ``store="read"`` opens an existing ledger only (a report never creates one),
+    ``"write"`` may create it, ``"none"`` needs no store at all.
+    """
 
     def __init__(self, sub: Any) -> None:
         self.sub = sub
 
-    def add(self, name: str, help_: str, run: Run, as_of: bool = False,
-            json: bool = True) -> argparse.ArgumentParser:
-        sp: argparse.ArgumentParser = self.sub.add_parser(name, help=help_)
+    def add(self, name: str, help_: str, run: Run, *, example: str, as_of: bool = False,
+            json: bool = True, store: str = "read") -> argparse.ArgumentParser:
+        sp: argparse.ArgumentParser = self.sub.add_parser(
+            name, help=help_, description=help_[:1].upper() + help_[1:] + ".",
+            epilog=f"example:\n  {example}", formatter_class=argparse.RawDescriptionHelpFormatter)
         if json:
-            sp.add_argument("--json", action="store_true", help="exact JSON output")
+            sp.add_argument("--json", action="store_true",
+                            help="exact JSON on stdout; errors as one JSON object on stderr")
         if as_of:
-            sp.add_argument("--as-of", type=timestamp_arg,
+            sp.add_argument("--as-of", type=timestamp_arg, metavar="TS",
                             help="what the ledger knew at this recorded time (RFC 3339)")
-        sp.set_defaults(run=run)
+        sp.set_defaults(run=run, store=store)
+        if not json:
+            sp.set_defaults(json=False)
         return sp
 
 

@@ -21,6 +21,9 @@ DEMO_TODAY = dt.date(2026, 12, 31)  # the demo's history is recorded as of this 
 
 
 def run_demo(store: Any, args: argparse.Namespace) -> int:
+    """Load the sample; print its statements and breach records (a table each, one JSON
+    object under ``--json``, only the one-line summary on stderr under ``--quiet``) and
+    write one statement as HTML and PDF in the current folder."""
     import msgspec
 
     from app.commandlog import CommandLog
@@ -28,6 +31,7 @@ def run_demo(store: Any, args: argparse.Namespace) -> int:
     from app.intake import Intake
     from app.reports import breaches, statements
     from cli import render
+    from cli.args import out
     from cli.demo_data import demo_lines
     from cli.log import configure
     from store.readmodels import catch_up
@@ -39,18 +43,25 @@ def run_demo(store: Any, args: argparse.Namespace) -> int:
     catch_up(store)
     accepted = sum(r.status == "accepted" for r in results)
     rejected = [r for r in results if r.status == "rejected"]
-    print(f"demo: {accepted} commands accepted, {len(rejected)} rejected "
-          f"(on purpose: {', '.join(r.error['code'] for r in rejected if r.error)})",
-          file=sys.stderr)
-    import_files(store, quiet)
+    say = not (args.quiet or args.json)
+    if not args.json:
+        print(f"demo: {accepted} commands accepted, {len(rejected)} rejected "
+              f"(on purpose: {', '.join(r.error['code'] for r in rejected if r.error)})",
+              file=sys.stderr)
+    import_files(store, quiet, say=say)
     catch_up(store)
     rows = statements(store, None, None)
-    render.table(rows, "Issued statements")
     records = breaches(store, None, None, DEMO_TODAY, None)
-    render.table([msgspec.structs.asdict(r) for r in records], "Breach records on 2026-12-31",
-                 skip=("evidence", "detail"))
-    show_quote(store)
-    write_demo_documents(store)  # one HTML and one PDF statement, paths on stderr
+    documents = write_demo_documents(store, say=say)
+    if args.json:
+        out({"accepted": accepted, "duplicate": sum(r.status == "duplicate" for r in results),
+             "rejected": [r.to_json() for r in rejected], "statements": rows,
+             "breaches_on": DEMO_TODAY.isoformat(), "breaches": records, "documents": documents})
+    elif not args.quiet:
+        render.table(rows, "Issued statements")
+        render.table([msgspec.structs.asdict(r) for r in records], "Breach records on 2026-12-31",
+                     skip=("evidence", "detail"))
+        show_quote(store)
     return EXIT_OK
 
 
@@ -81,9 +92,9 @@ IMPORTS: tuple[tuple[str, str, dict[str, Any]], ...] = (
 )
 
 
-def import_files(store: Any, log: Any) -> None:
+def import_files(store: Any, log: Any, *, say: bool = True) -> None:
     """Import ``examples/import`` (the bytes of ``cli.demo_files``) with ``--apply``, then
-    issue what they completed; one summary line per file on stderr."""
+    issue what they completed; one summary line per file on stderr when ``say``."""
     import json
 
     from app.importing import run
@@ -98,10 +109,11 @@ def import_files(store: Any, log: Any) -> None:
         answers = run.answer(store, report, apply=True, log=log)
         said = {s: sum(a.status == s for a in answers) for s in ("accepted", "duplicate", "rejected")}
         found = {s: n for s, n in report.counts.by_status.items() if s not in ("command", "skipped")}
-        print(f"demo: import {kind} {name}: {report.counts.rows} rows, {len(answers)} commands "
-              f"({', '.join(f'{n} {s}' for s, n in said.items())})"
-              + (f"; for the clerk: {', '.join(f'{n} {s}' for s, n in found.items())}" if found else ""),
-              file=sys.stderr)
+        if say:
+            print(f"demo: import {kind} {name}: {report.counts.rows} rows, {len(answers)} commands "
+                  f"({', '.join(f'{n} {s}' for s, n in said.items())})"
+                  + (f"; for the clerk: {', '.join(f'{n} {s}' for s, n in found.items())}"
+                     if found else ""), file=sys.stderr)
     lines = [json.dumps({"id": f"demo-after-import-{n}", **c}, ensure_ascii=False).encode()
              for n, c in enumerate(after_import(), start=1)]
-    list(Intake(store, log).submit(lines))
+    list(Intake(store, log, today=DEMO_TODAY).submit(lines))

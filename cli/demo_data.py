@@ -1,7 +1,8 @@
 """The sample that ``ledger demo`` loads: one quarter of four hosted shops.
 
-A hosting provider in Hangzhou runs customer service for four shops from
-2026-09-01 to 2026-11-30 (SPEC §9 ``ledger demo``):
+A hosting provider in Hangzhou (its identity recorded with ``set_provider``, so
+the statements print its address, tax id and bank account) runs customer service
+for four shops from 2026-09-01 to 2026-11-30 (SPEC §9 ``ledger demo``):
 
 ``YIYI-TB-01``  衣依原创女装店 (Taobao), base + commission, monthly
     Trial month converted on 09-30; deposit on time; four agents from day one
@@ -64,6 +65,7 @@ from typing import Any
 
 from cli import demo_quote
 from cli.demo_imports import story
+from schemas.examples import PROVIDER
 
 Command = dict[str, Any]
 
@@ -581,6 +583,7 @@ def demo_lines() -> list[str]:
     """The demo's command log: one JSON command a line, ids ``demo-0001`` upwards; the
     import story's shops (``cli.demo_imports``) are in it, their files imported after."""
     log = _Log()
+    log.add("2026-08-01", "set_provider", **PROVIDER)  # the identity its statements print
     for contract, write in ((YIYI, _yiyi), (JINXIU, _jinxiu), (JIKE, _jike), (SHUXIANG, _shuxiang)):
         # One generator per contract: changing one contract's sample leaves the others alone.
         write(log, random.Random(f"{SEED}/{contract}"))

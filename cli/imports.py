@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from cli.args import Subcommands, UsageError, date_arg, out
+from cli.args import Parser, Subcommands, UsageError, date_arg, out
 from cli.exits import EXIT_FAILED, EXIT_OK
 
 MAX_FILE = 64 << 20  # bytes: a 200,000-row export is a few MB; anything far larger is a mistake
@@ -37,22 +37,30 @@ def _common(sp: argparse.ArgumentParser, presets: str) -> None:
 
 
 def register(cmds: Subcommands) -> None:
-    imp = cmds.sub.add_parser("import", help="turn a roster or a service report into commands")
-    kinds = Subcommands(imp.add_subparsers(dest="kind", required=True))
-    sp = kinds.add("shifts", "a roster or attendance export -> record_shift", cmd_shifts)
+    imp = cmds.sub.add_parser("import", help="turn a roster or a service report into commands",
+                              description="Turn a roster or a service report into commands.",
+                              epilog="example:\n  ledger import shifts roster.xlsx --contract "
+                                     "JINXIU-TM-01 --preset roster-grid",
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    kinds = Subcommands(imp.add_subparsers(dest="kind", required=True, metavar="KIND",
+                                           parser_class=Parser,
+                                           help="shifts (a roster) or service (a platform report)"))
+    sp = kinds.add("shifts", "a roster or attendance export -> record_shift", cmd_shifts,
+                   example="ledger import shifts roster.xlsx --contract JINXIU-TM-01 "
+                           "--preset roster-grid --shift 早班=early")
     _common(sp, "roster-long (default), roster-grid, dingtalk-daily")
-    sp.add_argument("--contract", required=True)
+    sp.add_argument("--contract", required=True, help="the contract the roster is for")
     sp.add_argument("--shift", action="append", default=[], metavar="NAME=CODE",
                     help="a shift name of the file and the contract's code (repeatable)")
     sp.add_argument("--month", help="YYYY-MM of a grid roster (default: from its title)")
     sp = kinds.add("service", "a platform's customer-service report -> metrics and sales",
-                   cmd_service)
+                   cmd_service, example="ledger import service report.xlsx --contract JINXIU-TM-01")
     _common(sp, "chitu (default), qianniu, generic-service")
-    sp.add_argument("--contract", required=True)
+    sp.add_argument("--contract", required=True, help="the contract the report is for")
     sp.add_argument("--date", type=date_arg, help="the report's day when it has no date column "
                     "(default: from a file name ending _YYYY-MM-DD至YYYY-MM-DD)")
     sp = cmds.add("reconcile", "a bank statement -> payments and deposits, matched to contracts",
-                  cmd_reconcile)
+                  cmd_reconcile, example="ledger reconcile statement.csv --preset cmb-corporate")
     _common(sp, "cmb-corporate, icbc-corporate, generic-bank (default)")
 
 

@@ -1,10 +1,10 @@
 """``ledger --db SOURCE migrate --to TARGET``: copy a store into another database (SQLite
 file or PostgreSQL URL, either way) event for event, then verify the copy (``store.migrate``).
 
-Exit status: 0 the copy is made and verified; 1 a check failed (the source's chain does not
-verify, the source changed during the copy, or the copy differs from it: each difference is
-named); 2 bad usage (the target is the source, or is not empty); a source that does not exist
-or holds no events, and a store that cannot be opened, as every command says them.
+Exit status (docs/CLI.md): 0 the copy is made and verified; 1 a check failed (the source's
+chain does not verify, the source changed during the copy, or the copy differs from it: each
+difference is named); 2 bad usage (the target is the source, or is not empty); 3 a source that
+does not exist or holds no events, or a store that cannot be opened or written.
 Progress: a bar on stderr when it is a terminal, log lines (``LEDGER_LOG_LEVEL``) otherwise.
 Stores are named without their passwords.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 from typing import Any
 
@@ -26,10 +25,11 @@ LOG_EVERY = 100_000  # rows copied between two log lines
 def register(cmds: Subcommands) -> None:
     sp = cmds.add("migrate", "copy this store into an empty one (SQLite file or postgresql:// "
                   "URL) with its history, command ids and hash chain, and verify the copy",
-                  cmd_migrate)
+                  cmd_migrate, store="none",  # both opened here, after the checks
+                  example="ledger --db ledger.db migrate --to "
+                          "postgresql://postgres@127.0.0.1:5432/ledger")
     sp.add_argument("--to", required=True, metavar="STORE",
                     help="the empty store to copy into: a SQLite file path or a postgresql:// URL")
-    sp.set_defaults(needs_store=lambda args: False)  # opened here: a missing source is refused
 
 
 def cmd_migrate(store: Any, args: argparse.Namespace) -> int:
@@ -37,18 +37,17 @@ def cmd_migrate(store: Any, args: argparse.Namespace) -> int:
     from cli.log import configure
     from cli.progress import progress
     from store import migrate
-    from store.eventstore import StoreError, describe, is_postgres, open_store
+    from store.eventstore import StoreError, describe, open_store
 
     source_name, target_name = describe(args.db), describe(args.to)
     if _same(args.db, args.to):
         raise UsageError(f"the target {target_name} is the source: migrate copies into "
-                         "another, empty store")
-    if not is_postgres(args.db) and not os.path.exists(args.db):
-        raise StoreError(f"no ledger at {source_name}: nothing to migrate")
-    source = open_store(args.db)
+                         "another, empty store", "target_is_source")
+    source = open_store(args.db, create=False)  # a missing source is store_missing, exit 3
     if source.max_position() == 0:
-        raise StoreError(f"the source {source_name} holds no events: nothing to migrate")
-    target = open_store(args.to)
+        raise StoreError(f"the source {source_name} holds no events: nothing to migrate",
+                         "store_missing")
+    target = open_store(args.to, create=True)
     started = time.perf_counter()
     try:
         with progress("migrate: copying", lambda: sum(migrate.sizes(source))) as advance:
@@ -64,11 +63,13 @@ def cmd_migrate(store: Any, args: argparse.Namespace) -> int:
             verified = migrate.verify(source, target, advance)
     except migrate.MigrateError as exc:
         if exc.code == "target_not_empty":
-            raise UsageError(str(exc)) from None
-        print(f"ledger: {exc}", file=sys.stderr)
+            raise UsageError(str(exc), exc.code) from None
+        from cli.main import fail
+
+        message = str(exc)
         if migrate.held_rows(target):
-            print(f"ledger: the target {target_name} holds a partial copy: empty it before "
-                  "migrating again", file=sys.stderr)
+            message += f"; the target {target_name} holds a partial copy: empty it first"
+        fail(exc.code, message, as_json=args.json)
         return EXIT_FAILED
     total_s = time.perf_counter() - started
     log.info("migrate verified", ok=not verified.problems, problems=len(verified.problems),

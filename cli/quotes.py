@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cli.args import Subcommands, UsageError, date_arg, day_or_today
+from cli.args import Subcommands, UsageError, date_arg, day_or_today, period_arg
 from cli.exits import EXIT_FAILED, EXIT_OK
 
 ACTIONS = ("show", "compare", "profile")
@@ -30,12 +30,14 @@ STORELESS_CALENDAR = "check"
 
 def register(cmds: Subcommands) -> None:
     sp = cmds.add("quote", "a quote from a profile (PROFILE.json), or: show ID, compare CONTRACT, "
-                  "profile --from FILE", cmd_quote)
-    sp.add_argument("target", nargs="+", metavar="PROFILE.json | show QUOTE_ID | compare CONTRACT | profile")
+                  "profile --from FILE", cmd_quote,
+                  example="ledger quote examples/quote/yiyi-profile.json")
+    sp.add_argument("target", nargs="+", metavar="PROFILE.json | show QUOTE_ID | compare CONTRACT | profile",
+                    help="a profile file to quote, or an action and its argument")
     sp.add_argument("--format", choices=["html", "pdf", "json", "table"], default=None,
                     help="html/pdf: the quote as a document to send (default: table, or json with --json)")
     sp.add_argument("--output", help="file to write: the document, or the drafted profile")
-    sp.add_argument("--period", help="compare: one period only")
+    sp.add_argument("--period", type=period_arg, help="compare: one period only")
     sp.add_argument("--on", type=date_arg, default=None, help="compare: count the dates before it "
                     "(default today)")
     sp.add_argument("--from", dest="source", help="profile: the platform's hourly inquiry report "
@@ -46,11 +48,13 @@ def register(cmds: Subcommands) -> None:
     sp.add_argument("--months", type=int, default=12, help="profile: how many months of special days")
     sp.add_argument("--encoding", help="profile: the report's text encoding (default UTF-8, else GB18030)")
     sp.add_argument("--sheet", help="profile: the worksheet of an XLSX report")
-    sp.set_defaults(needs_store=lambda a: a.target[0] in ("show", "compare"))
-    cmds.add("quotes", "the recorded quotes, one row each", cmd_quotes)
+    sp.set_defaults(needs_store=lambda a: a.target[0] in ("show", "compare") and len(a.target) == 2)
+    cmds.add("quotes", "the recorded quotes, one row each", cmd_quotes,
+             example="ledger quotes --json")
     sp = cmds.add("calendar", "holidays, make-up workdays and promotions of a YEAR; or: check [CONTRACT]",
-                  cmd_calendar)
-    sp.add_argument("target", nargs="+", metavar="YEAR | check [CONTRACT]")
+                  cmd_calendar, example="ledger calendar 2026 --platform tmall")
+    sp.add_argument("target", nargs="+", metavar="YEAR | check [CONTRACT]",
+                    help="a year to list, or check and an optional contract")
     sp.add_argument("--platform", help="taobao, tmall, jd, douyin, pinduoduo (default: every rule)")
     sp.add_argument("--on", type=date_arg, default=None, help="check: an open-ended contract is "
                     "checked to a year after this date (default today)")
@@ -126,7 +130,8 @@ def _show(store: Any, args: argparse.Namespace, quote_id: str) -> int:
     if fmt == "json":
         _numbers(shown(store, q))
         return EXIT_OK
-    heading = QuoteHeading(q.quote_id, q.merchant, q.issued_on, last_valid_day(q), _provider(),
+    heading = QuoteHeading(q.quote_id, q.merchant, q.issued_on, last_valid_day(q),
+                           _provider(store, q.issued_on),
                            f"issue_quote {q.command_id} recorded {q.recorded_at}")
     if fmt == "table":
         print(f"Quote {q.quote_id} for {q.merchant.name} ({q.merchant.id}, {q.merchant.platform}), "
@@ -148,8 +153,8 @@ def _emit(args: argparse.Namespace, fmt: str, profile: Any, result: Any, heading
 
 def _write_document(profile: Any, result: Any, heading: Any, fmt: str, path: str) -> str:
     from app.documents import html_to_pdf, weasyprint
+    from app.errors import ReportError
     from app.quote_html import render_quote
-    from app.statements import ReportError
 
     if fmt == "pdf":
         weasyprint()  # fail before any work when it is missing
@@ -323,10 +328,24 @@ def _numbers(obj: Any) -> None:
     sys.stdout.write(encoder.encode(obj).decode() + "\n")
 
 
-def _provider() -> str:
-    from app.documents import provider_name
+def _provider(store: Any = None, on: Any = None) -> str:
+    """The provider's name for a quote's heading: with a store, the recorded profile
+    (``set_provider``) in effect on ``on``; else ``LEDGER_PROVIDER_NAME``; else a placeholder."""
+    import os
 
-    return provider_name()
+    from app.statement_html import DEFAULT_PROVIDER
+
+    if store is not None:
+        from ledger.provider import profile_on
+        from ledger.streams import provider_stream
+        from schemas.events import ProviderSet
+        from store.view import View
+
+        profile = profile_on((r.event for r in View(store).records(provider_stream())
+                              if isinstance(r.event, ProviderSet)), on)
+        if profile is not None:
+            return profile.name
+    return os.environ.get("LEDGER_PROVIDER_NAME", "").strip() or DEFAULT_PROVIDER
 
 
 def _safe(name: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import shutil
 import sys
 from collections.abc import Iterable
 from typing import Any
@@ -13,8 +14,13 @@ from rich.table import Table
 from ledger.money import yuan
 
 
+def width() -> int:
+    """The terminal's width (``COLUMNS`` when set; 120 when stdout is not a terminal)."""
+    return max(40, shutil.get_terminal_size(fallback=(120, 24)).columns)
+
+
 def _console() -> Console:
-    return Console(file=sys.stdout, width=160, soft_wrap=False)
+    return Console(file=sys.stdout, width=width(), soft_wrap=False)
 
 
 def table(rows: list[dict[str, Any]], title: str, skip: Iterable[str] = ()) -> None:
@@ -41,10 +47,10 @@ def _cell(column: str, value: Any) -> str:
 
 
 def statement(data: dict[str, Any]) -> None:
-    if "issued" in data:
+    if "issued" in data:  # --live on an issued period: the issued one, then recomputed
         statement(data["issued"])
         _console().print("[bold]Recomputed with what is known now:[/bold]")
-        statement(data["recomputed"])
+        statement({k: v for k, v in data.items() if k != "issued"})
         return
     console = _console()
     t = Table(title=f"Statement {data['statement_no']} ({data['status']}) "

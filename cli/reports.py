@@ -10,40 +10,64 @@ from typing import Any
 import msgspec
 
 from cli import render
-from cli.args import Subcommands, UsageError, date_arg, day_or_today, out
+from cli.args import (
+    PERIOD_HELP,
+    Subcommands,
+    UsageError,
+    date_arg,
+    day_or_today,
+    out,
+    period_arg,
+)
 from cli.exits import EXIT_OK
+from schemas.types import LINE_CODES
 
 
 def register(cmds: Subcommands) -> None:
     sp = cmds.add("statement", "an issued statement, or the draft of a period", cmd_statement,
-                  as_of=True)
-    sp.add_argument("contract")
-    sp.add_argument("period")
-    sp.add_argument("--live", action="store_true")
-    sp.add_argument("--on", type=date_arg, default=None)
+                  as_of=True, example="ledger statement YIYI-TB-01 2026-10 --json")
+    sp.add_argument("contract", help="contract id")
+    sp.add_argument("period", type=period_arg, help=PERIOD_HELP)
+    sp.add_argument("--live", action="store_true",
+                    help="recompute now: the draft of the period, or an issued one beside its "
+                         "recomputation")
+    sp.add_argument("--on", type=date_arg, default=None, metavar="DATE",
+                    help="issue date the draft is priced on (YYYY-MM-DD, default today)")
     sp.add_argument("--format", choices=["html", "pdf", "json", "table"], default=None,
                     help="html/pdf: a printable document (default: table, or json with --json)")
-    sp.add_argument("--output", help="html/pdf file to write (default: statement-<no>.<ext>)")
-    sp.add_argument("--number", help="the statement of this number, in force or void "
-                                     "(e.g. C1-2026-11 after it was voided and issued again)")
-    sp = cmds.add("statements", "issued statements, one row each", cmd_statements, as_of=True)
-    sp.add_argument("contract", nargs="?")
-    sp = cmds.add("breaches", "contract-breach records", cmd_breaches, as_of=True)
-    sp.add_argument("contract", nargs="?")
-    sp.add_argument("--period")
-    sp.add_argument("--on", type=date_arg, default=None)
-    sp = cmds.add("disputes", "disputes with status and outcome", cmd_disputes, as_of=True)
-    sp.add_argument("contract", nargs="?")
-    sp = cmds.add("explain", "every event behind a statement line", cmd_explain)
-    sp.add_argument("contract")
-    sp.add_argument("period")
-    sp.add_argument("line")
-    sp = cmds.add("balance", "receivable, credit and deposit held", cmd_balance, as_of=True)
-    sp.add_argument("contract", nargs="?")
-    sp = cmds.add("journal", "the double-entry journal", cmd_journal, as_of=True)
-    sp.add_argument("--format", choices=["beancount", "csv", "json"], default=None)
-    sp = cmds.add("history", "a contract's events in log order", cmd_history, as_of=True)
-    sp.add_argument("contract")
+    sp.add_argument("--output", metavar="FILE",
+                    help="html/pdf file to write, - for stdout (default: statement-<no>.<ext>)")
+    sp.add_argument("--number", metavar="NO",
+                    help="the statement of this number, in force or void "
+                         "(e.g. C1-2026-11 after it was voided and issued again)")
+    sp = cmds.add("statements", "issued statements, one row each", cmd_statements, as_of=True,
+                  example="ledger statements JIKE-JD-01")
+    sp.add_argument("contract", nargs="?", help="only this contract's statements")
+    sp = cmds.add("breaches", "contract-breach records", cmd_breaches, as_of=True,
+                  example="ledger breaches --on 2026-12-31 --period 2026-11")
+    sp.add_argument("contract", nargs="?", help="only this contract's records")
+    sp.add_argument("--period", type=period_arg, help=f"only records of this {PERIOD_HELP}")
+    sp.add_argument("--on", type=date_arg, default=None, metavar="DATE",
+                    help="business date the records are evaluated on (default today)")
+    sp = cmds.add("disputes", "disputes with status and outcome", cmd_disputes, as_of=True,
+                  example="ledger disputes SHUXIANG-DY-01")
+    sp.add_argument("contract", nargs="?", help="only this contract's disputes")
+    sp = cmds.add("explain", "every event behind a statement line", cmd_explain,
+                  example="ledger explain YIYI-TB-01 2026-11 correction")
+    sp.add_argument("contract", help="contract id")
+    sp.add_argument("period", type=period_arg, help=PERIOD_HELP)
+    sp.add_argument("line", choices=LINE_CODES, metavar="LINE",
+                    help=f"line code: {', '.join(LINE_CODES)}")
+    sp = cmds.add("balance", "receivable, credit and deposit held", cmd_balance, as_of=True,
+                  example="ledger balance SHUXIANG-DY-01 --json")
+    sp.add_argument("contract", nargs="?", help="only this contract (default: every contract)")
+    sp = cmds.add("journal", "the double-entry journal", cmd_journal, as_of=True,
+                  example="ledger journal --format beancount > books.beancount")
+    sp.add_argument("--format", choices=["beancount", "csv", "json"], default=None,
+                    help="output format (default: beancount, or json with --json)")
+    sp = cmds.add("history", "a contract's events in log order", cmd_history, as_of=True,
+                  example="ledger history JINXIU-TM-01")
+    sp.add_argument("contract", help="contract id")
 
 
 def cmd_statement(store: Any, args: argparse.Namespace) -> int:
@@ -57,8 +81,11 @@ def cmd_statement(store: Any, args: argparse.Namespace) -> int:
     if fmt in ("html", "pdf"):
         from app.documents import write_statement
 
-        print(write_statement(store, args.contract, args.period, fmt, args.output, live=args.live,
-                              on=day_or_today(args.on), as_of=args.as_of, number=args.number))
+        path = write_statement(store, args.contract, args.period, fmt, args.output,
+                               live=args.live, on=day_or_today(args.on), as_of=args.as_of,
+                               number=args.number)
+        if path != "-":  # the document itself went to stdout
+            print(path)
         return EXIT_OK
     data = statement(store, args.contract, args.period, args.live, day_or_today(args.on), args.as_of,
                      args.number)
@@ -103,13 +130,8 @@ def cmd_balance(store: Any, args: argparse.Namespace) -> int:
     from app.reports import balances
 
     rows = balances(store, args.contract, args.as_of)
-    if args.json:
-        if args.contract:
-            row = msgspec.structs.asdict(rows[0])
-            row.pop("contract_id")
-            out(row)
-        else:
-            out(rows)
+    if args.json:  # one shape whatever the arguments: a list of rows
+        out(rows)
     else:
         render.table([msgspec.structs.asdict(r) for r in rows], "Balances")
     return EXIT_OK
@@ -119,6 +141,8 @@ def cmd_journal(store: Any, args: argparse.Namespace) -> int:
     from app.reports import journal
     from projections.journal import beancount
 
+    if args.json and args.format not in (None, "json"):
+        raise UsageError(f"--json contradicts --format {args.format}")
     txns, ids = journal(store, args.as_of)
     fmt = args.format or ("json" if args.json else "beancount")
     if fmt == "json":

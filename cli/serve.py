@@ -11,7 +11,7 @@ from cli.exits import EXIT_OK
 
 def register(cmds: Subcommands) -> None:
     sp = cmds.add("serve", "serve the HTTP API (/api) and the web console (/console)", cmd_serve,
-                  json=False)
+                  json=False, example="ledger --db demo.db serve --port 8080")
     sp.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     sp.add_argument("--port", type=int, default=8080, help="port (default 8080; 0: any free port)")
 

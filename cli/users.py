@@ -18,10 +18,14 @@ from cli.exits import EXIT_FAILED, EXIT_OK
 
 def register(cmds: Subcommands) -> None:
     sp = cmds.add("users", "the server's users: add (prints a token once), list, revoke",
-                  cmd_users)
-    sp.add_argument("action", choices=["add", "list", "revoke"])
-    sp.add_argument("name", nargs="?", type=name_arg)
-    sp.add_argument("--role", choices=["finance", "auditor", "merchant"])
+                  cmd_users, store="write",
+                  example="ledger users add li.na --role finance")
+    sp.add_argument("action", choices=["add", "list", "revoke"],
+                    help="add a user, list them, or revoke one")
+    sp.add_argument("name", nargs="?", type=name_arg, metavar="NAME",
+                    help="the user's name (add, revoke): letters, digits and ._@-")
+    sp.add_argument("--role", choices=["finance", "auditor", "merchant"],
+                    help="add: what the user may do (docs/CONSOLE.md)")
     sp.add_argument("--merchant", help="the merchant id a merchant user may read")
     sp.add_argument("--reason", default="", help="why the user is revoked")
     add_as(sp)

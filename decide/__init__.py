@@ -13,7 +13,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from decide import activity, agents, contracts, directory, disputes, money, quotes, remedies, users
+from decide import (
+    activity,
+    agents,
+    contracts,
+    directory,
+    disputes,
+    money,
+    provider,
+    quotes,
+    remedies,
+    users,
+)
 from decide.common import Decider, Emitted, Meta, State
 from ledger import errors as E
 from schemas import commands as C
@@ -42,6 +53,7 @@ DECIDERS: dict[type[C.Command], Decider] = {
     C.ResolveDispute: disputes.resolve_dispute,
     C.ReportBreach: disputes.report_breach,
     C.ResolveBreach: disputes.resolve_breach,
+    C.SetProvider: provider.set_provider,
     C.RecordAgentAccount: directory.record_agent_account,
     C.RecordPayerName: directory.record_payer_name,
     C.RetirePayerName: directory.retire_payer_name,

@@ -243,3 +243,7 @@ class PayerNameExistsError(LedgerError):
 
 class UnknownPayerNameError(LedgerError):
     code = "unknown_payer_name"
+class TooLargeError(LedgerError):
+    """A line over 1 MiB, a string over 10,000 characters or an array over 1,000 items."""
+
+    code = "too_large"

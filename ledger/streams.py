@@ -11,12 +11,14 @@
   contract; ``sign_contract`` may name it).
 - ``merchant:<id>``: the names a merchant pays from (payer names, for
   reconciling bank statements); folded into ``ledger.merchant.PayerBook``.
+- ``provider:profile``: the provider's identity (``set_provider``), one event
+  per profile, for the statement documents.
 """
 
 from __future__ import annotations
 
-CONTRACT, ACTIVITY, DISPUTE, USER, QUOTE, MERCHANT = (
-    "contract", "activity", "dispute", "user", "quote", "merchant")
+CONTRACT, ACTIVITY, DISPUTE, USER, QUOTE, MERCHANT, PROVIDER = (
+    "contract", "activity", "dispute", "user", "quote", "merchant", "provider")
 
 
 def contract_stream(contract_id: str) -> str:
@@ -46,6 +48,10 @@ def quote_stream(quote_id: str) -> str:
 
 def merchant_stream(merchant_id: str) -> str:
     return f"{MERCHANT}:{merchant_id}"
+
+
+def provider_stream() -> str:
+    return f"{PROVIDER}:profile"
 
 
 def kind_of(stream: str) -> tuple[str, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from ledger import errors as E
+from schemas.commands import COMMAND_TYPES
 
 _MISSING = re.compile(r"Object missing required field `([^`]+)`")
 _UNKNOWN = re.compile(r"Object contains unknown field `([^`]+)`")
@@ -32,7 +33,8 @@ def schema_error(message: str, prefix: str = "") -> E.LedgerError:
         return _Unknown(text, join(path, m.group(1)))
     field = join(path)
     if field == "type" and text.startswith("Invalid value"):
-        return typed_error("unknown_type", text, "type")
+        return typed_error("unknown_type", f"{text}: the command types are "
+                           f"{', '.join(COMMAND_TYPES)} (docs/COMMANDS.md)", "type")
     if text.startswith("Expected `") and ", got `" in text:
         return typed_error("invalid_type", text, field)
     if re.match(r"Expected `(int|float|number|array|object)` (>=|<=|>|<)", text) or (

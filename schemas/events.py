@@ -13,7 +13,7 @@ from typing import Any
 
 from msgspec import Struct, field
 
-from schemas.commands import Merchant, RefersTo
+from schemas.commands import Bank, Merchant, RefersTo
 from schemas.quote import QuoteProfile, QuoteResult
 from schemas.reports import Statement
 from schemas.terms import Terms
@@ -275,6 +275,18 @@ class PayerNameRetired(Event, frozen=True):
     reason: str
 
 
+class ProviderSet(Event, frozen=True):
+    """The provider's identity from ``effective_from`` on (stream ``provider:profile``; it
+    belongs to no contract, so ``contract_id`` is empty)."""
+
+    effective_from: dt.date
+    name: str
+    address: str
+    tax_id: str
+    bank: Bank
+    contact: str
+
+
 EVENT_TYPES: tuple[type[Event], ...] = (
     ContractSigned, TermsAmended, TrialEnded, ContractTerminated, DepositReceived,
     DepositRefunded, AgentTrained, AgentAssessed, AgentWentLive, AgentOffboarded,
@@ -285,6 +297,7 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     UserAdded, UserRevoked,
     QuoteIssued,
     AgentAccountRecorded, PayerNameRecorded, PayerNameRetired,
+    ProviderSet,
 )
 
 TOPICS: dict[str, type[Event]] = {cls.__name__: cls for cls in EVENT_TYPES}

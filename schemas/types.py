@@ -109,6 +109,26 @@ def stored_dec_hook(type_: type, obj: Any) -> Any:
     raise NotImplementedError(type_)
 
 
+# How the custom decimals read in JSON, for ``msgspec.json.schema`` (``ledger schema``) and
+# docs/COMMANDS.md.
+DECIMAL_SCHEMAS: dict[type, dict[str, Any]] = {
+    Rate: {"type": "string", "pattern": r"^\d+(\.\d+)?$",
+           "description": 'a decimal >= 0 as a JSON string, e.g. "0.015"'},
+    Multiplier: {"type": "string", "pattern": r"^\d+(\.\d+)?$",
+                 "description": 'a decimal > 0 as a JSON string, e.g. "1.5"'},
+    Score: {"type": "number", "minimum": 0, "maximum": 100,
+            "description": "a JSON number from 0 to 100"},
+    Seconds: {"type": "number", "minimum": 0, "description": "a JSON number >= 0"},
+}
+
+
+def schema_hook(type_: type) -> dict[str, Any]:
+    """The JSON Schema of the custom decimal types."""
+    if type_ in DECIMAL_SCHEMAS:
+        return dict(DECIMAL_SCHEMAS[type_])
+    raise NotImplementedError(type_)
+
+
 def enc_hook(obj: Any) -> Any:
     if isinstance(obj, Decimal):
         return str(obj)

@@ -30,7 +30,15 @@ def decode_event(topic: str, state: bytes) -> Event:
 
 
 class StoreError(Exception):
-    """The store cannot be opened or read; the message never holds a password."""
+    """The store cannot be opened, read or written; the message never holds a password.
+
+    ``code`` says why, for scripts: ``store_missing`` (no ledger there, and the
+    command does not create one), ``store_read_only``, ``store_unavailable``.
+    """
+
+    def __init__(self, message: str, code: str = "store_unavailable") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class Pending(msgspec.Struct, frozen=True):

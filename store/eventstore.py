@@ -24,10 +24,12 @@ import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
+from pathlib import Path
 from typing import Any, TypeVar, cast
 from urllib.parse import unquote, urlsplit
 
 import msgspec
+import psycopg
 from eventsourcing.application import Application
 from psycopg.rows import tuple_row
 
@@ -48,8 +50,8 @@ from store.recorders import (  # re-exported for the audit trail
 )
 
 __all__ = ["CHAIN_TABLE", "COMMANDS_TABLE", "EVENTS_TABLE", "GENESIS", "Pending", "Recorded",
-           "Store", "StoreError", "chain_link", "close_all_stores", "decode_event", "encode_event",
-           "open_store"]
+           "Store", "StoreError", "chain_link", "clean_message", "close_all_stores", "decode_event",
+           "encode_event", "open_store"]
 
 
 class LedgerApplication(Application[str]):
@@ -105,12 +107,23 @@ def _env_for(db: str) -> dict[str, str]:
 
 
 class Store:
-    """What the rest of the ledger needs from the event store, and no more."""
+    """What the rest of the ledger needs from the event store, and no more.
 
-    def __init__(self, db: str) -> None:
+    ``create=False`` (reports) opens only a store that already holds a ledger:
+    a missing SQLite file or PostgreSQL schema is ``StoreError`` (``store_missing``),
+    never an empty store created by a typo. A PostgreSQL server is asked once,
+    within ``PROBE_SECONDS``, before the pool is built, so an unreachable server
+    or a missing database is said precisely and at once.
+    """
+
+    def __init__(self, db: str, create: bool = True) -> None:
         self.db = db
         self.name = describe(db)
         self.postgres = is_postgres(db)
+        if self.postgres:
+            _probe_postgres(db)
+        else:
+            _check_sqlite(db, create)
         try:
             if not self.postgres:
                 _wal_mode(db)
@@ -123,7 +136,15 @@ class Store:
         self._pos_col = "notification_id" if self.postgres else "rowid"
         if self.postgres:
             try:
-                if not self._schema_ready():
+                ready = self._schema_ready()
+            except Exception as exc:
+                raise StoreError(f"cannot open the store {self.name}: {_clean(exc, db)}") from None
+            if not ready and not create:
+                self.app.close()
+                raise StoreError(f"no ledger in {self.name}: `ledger submit` or `ledger demo` "
+                                 "creates one", "store_missing")
+            try:
+                if not ready:
                     with self.schema_lock():
                         self.recorder.create_table()
             except Exception as exc:
@@ -372,14 +393,69 @@ def _clean(exc: BaseException, db: str) -> str:
     return text
 
 
+PROBE_SECONDS = 2
+
+
+def _probe_postgres(db: str) -> None:
+    """Connect once, within ``PROBE_SECONDS``: a missing database, a refused or
+    unreachable server or a bad login is named at once (the pool would retry it
+    for its whole timeout and then say only that it got no connection)."""
+    try:
+        with psycopg.connect(db, connect_timeout=PROBE_SECONDS) as conn:
+            conn.execute("SELECT 1")
+    except psycopg.Error as exc:
+        text = _clean(exc, db)
+        if "does not exist" in text and "database" in text:
+            name = unquote(urlsplit(db).path.lstrip("/"))
+            raise StoreError(f"database {name!r} does not exist on {describe(db)}: create it "
+                             f"(createdb) or check the name", "store_missing") from None
+        raise StoreError(f"cannot reach the store {describe(db)}: {text}") from None
+    except Exception as exc:  # a malformed URL, a host name that does not resolve
+        raise StoreError(f"cannot open the store {describe(db)}: {_clean(exc, db)}") from None
+
+
+def _check_sqlite(path: str, create: bool) -> None:
+    """A report (``create=False``) needs a file that holds a ledger; a writer needs
+    a file (or folder) it can write."""
+    if path == ":memory:" or path.startswith("file:"):
+        return
+    where = Path(path)
+    if where.is_dir():
+        raise StoreError(f"{path} is a folder: --db names a SQLite file")
+    if not where.exists():
+        if not create:
+            raise StoreError(f"no ledger at {path}: `ledger --db {path} submit FILE` or "
+                             f"`ledger --db {path} demo` creates one", "store_missing")
+        if not os.access(where.parent.resolve(), os.W_OK):
+            raise StoreError(f"cannot create {path}: the folder is read-only", "store_read_only")
+        return
+    if create and not (os.access(where, os.W_OK) and where.stat().st_mode & 0o222):
+        # the mode bits too: as root os.access says yes to a file made read-only on purpose
+        raise StoreError(f"{path} is read-only: this command writes to it", "store_read_only")
+    if not create:
+        try:
+            with closing(sqlite3.connect(f"{where.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+                found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                                     "AND name = ?", (EVENTS_TABLE,)).fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path} is not a ledger: {exc}") from None
+        if found is None:
+            raise StoreError(f"{path} holds no ledger (no events table)", "store_missing")
+
+
+def clean_message(exc: BaseException, db: str) -> str:
+    """One line saying the store failed mid-run, never with its password."""
+    return f"the store {describe(db)} failed: {_clean(exc, db)}"
+
+
 _OPEN: dict[str, Store] = {}
 
 
-def open_store(db: str) -> Store:
-    """One Store per database per process."""
+def open_store(db: str, create: bool = True) -> Store:
+    """One Store per database per process; ``create`` as ``Store`` says."""
     store = _OPEN.get(db)
     if store is None:
-        store = _OPEN[db] = Store(db)
+        store = _OPEN[db] = Store(db, create=create)
     return store
 
 

@@ -24,6 +24,7 @@ from ledger.merchant import PayerBook
 from ledger.streams import (
     ACTIVITY,
     CONTRACT,
+    DISPUTE,
     MERCHANT,
     QUOTE,
     USER,
@@ -72,6 +73,7 @@ class Workspace:
         self.quotes: dict[str, ev.QuoteIssued | None] = {}
         self.payers: dict[str, PayerBook] = {}
         self._merchants: set[str] | None = None  # merchant ids with a contract, read once
+        self._versions: dict[str, int] = {}  # other streams: their last version
 
     # -- reading ------------------------------------------------------------
     def contract(self, contract_id: str) -> ContractState | None:
@@ -229,10 +231,14 @@ class Workspace:
             book = self.payer_book(rest)
             book.evolve(event)
             version = book.version
-        else:  # dispute claim
+        elif kind == DISPUTE:  # a dispute's claim
             self.disputes[rest] = event.contract_id
             version = self._dispute_versions.get(rest, 0) + 1
             self._dispute_versions[rest] = version
+        else:  # a stream of its own (the provider's profile): only its version is kept
+            if stream not in self._versions:
+                self._versions[stream] = self.store.stream_versions([stream]).get(stream, 0)
+            version = self._versions[stream] = self._versions[stream] + 1
         self.pending.append(Pending(stream, version, event))
 
     def commit(self, commands: list[tuple[str, str, str]]) -> list[int]:
@@ -269,6 +275,7 @@ class Workspace:
         self.quotes.clear()
         self.payers.clear()
         self._merchants = None
+        self._versions.clear()
         self.pending = []
         self._unsaved = set()
         self.inflight = []

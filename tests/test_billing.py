@@ -116,7 +116,7 @@ def balance(ledger: Any, contract: str = "C1") -> tuple[int, int, int]:
     """(receivable_fen, credit_fen, deposit_held_fen) of `ledger balance CONTRACT --json`."""
     run = ledger.run("balance", contract, "--json")
     assert run.code == 0, run
-    data = run.json()
+    (data,) = run.json()  # one row per contract, whatever the arguments
     return data["receivable_fen"], data["credit_fen"], data["deposit_held_fen"]
 
 

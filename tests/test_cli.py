@@ -35,14 +35,16 @@ def test_bad_usage_exits_2(sqlite_ledger: Ledger, argv: list[str]) -> None:
     assert "Traceback" not in run.err
 
 
-def test_unknown_contract_or_statement_exits_1_with_a_message(sqlite_ledger: Ledger) -> None:
+def test_unknown_contract_or_statement_exits_2_with_a_message(sqlite_ledger: Ledger) -> None:
     _given(sqlite_ledger)
-    for argv in (["balance", "C9", "--json"], ["history", "C9"],
+    for argv in (["balance", "C9"], ["history", "C9"], ["statements", "C9"], ["disputes", "C9"],
+                 ["breaches", "C9"], ["export", "lines", "--contract", "C9"],
                  ["explain", "C1", "2026-04", "base"], ["explain", "C1", "2026-03", "late_fee"]):
         run = sqlite_ledger.run(*argv)
-        assert run.code == 1, (argv, run)
+        assert run.code == 2, (argv, run)
         assert run.err.startswith("ledger: "), run
         assert "Traceback" not in run.err
+        assert run.out == ""
 
 
 def test_missing_input_file_is_usage(sqlite_ledger: Ledger, tmp_path: Path) -> None:
@@ -82,7 +84,54 @@ def test_passwords_never_appear_in_errors_or_logs(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "cli.main", "--db", url, "statements"],
                           capture_output=True, text=True, env=env, cwd=tmp_path, check=False,
                           timeout=120)
-    assert done.returncode in (1, 2)
+    assert done.returncode == 3
     assert "s3cr3t-pw" not in done.stdout + done.stderr
     assert "postgresql://ledger@127.0.0.1:1/ledger" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_tables_fit_the_terminal(sqlite_ledger: Ledger, monkeypatch: pytest.MonkeyPatch,
+                                 columns: int) -> None:
+    from rich.cells import cell_len
+
+    _given(sqlite_ledger)
+    monkeypatch.setenv("COLUMNS", str(columns))
+    for argv in (["statement", "C1", "2026-03"], ["statements"], ["history", "C1"], ["balance"],
+                 ["explain", "C1", "2026-03", "base"]):
+        run = sqlite_ledger.run(*argv)
+        assert run.code == 0, run
+        widest = max(cell_len(line) for line in run.out.splitlines())
+        assert widest <= columns, (argv, widest)
+
+
+def test_output_dash_is_stdout(sqlite_ledger: Ledger, tmp_path: Path,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    _given(sqlite_ledger)
+    monkeypatch.chdir(tmp_path)
+    run = sqlite_ledger.run("statement", "C1", "2026-03", "--format", "html", "--output", "-")
+    assert run.code == 0 and run.out.startswith("<!DOCTYPE html>")
+    assert not (tmp_path / "-").exists() and not list(tmp_path.glob("statement-*"))
+
+
+def test_json_and_quiet_do_what_they_say_or_are_refused(sqlite_ledger: Ledger) -> None:
+    _given(sqlite_ledger)
+    assert sqlite_ledger.run("journal", "--json", "--format", "csv").code == 2
+    assert sqlite_ledger.run("export", "lines", "--json").code == 2  # CSV/xlsx only
+    assert sqlite_ledger.run("statement", "C1", "2026-03", "--json", "--format", "html").code == 2
+
+
+def test_demo_json_and_quiet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # no PDF: quicker, and said
+    quiet = Ledger(str(tmp_path / "q.db"), tmp_path).run("demo", "--quiet")
+    assert quiet.code == 0 and quiet.out == ""
+    assert len(quiet.err.strip().splitlines()) == 1 and quiet.err.startswith("demo: ")
+    loud = Ledger(str(tmp_path / "j.db"), tmp_path).run("demo", "--json")
+    assert loud.code == 0 and loud.err == ""
+    data = loud.json()
+    assert data["accepted"] > 1000
+    assert [r["error"]["code"] for r in data["rejected"]] == ["reference_reused", "invalid_type"]
+    assert {s["contract_id"] for s in data["statements"]} >= {
+        "YIYI-TB-01", "JINXIU-TM-01", "JIKE-JD-01", "SHUXIANG-DY-01"}
+    assert data["breaches"] and data["documents"][0].endswith(".html")

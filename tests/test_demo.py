@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
+import pytest
 
 from cli.demo_data import demo_lines
 
@@ -33,6 +34,11 @@ LINE_CODES = {
 BREACH_RULES = {
     "understaffed_shift", "qa_failures", "slow_response", "late_payment", "deposit_late", "reported",
 }
+
+
+@pytest.fixture(autouse=True)
+def _in_a_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the demo writes its documents into the current folder
 
 
 def test_demo_lines_are_deterministic_with_readable_unique_ids() -> None:
@@ -65,7 +71,9 @@ def test_two_commands_are_rejected_on_purpose(sqlite_ledger: Any) -> None:
     assert all(r["status"] == "accepted" for r in results if r is not bad and r is not twice)
 
 
-def test_demo_shows_every_line_code_breach_rule_and_dispute_outcome(sqlite_ledger: Any) -> None:
+def test_demo_shows_every_line_code_breach_rule_and_dispute_outcome(
+        sqlite_ledger: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the demo writes its documents into the current folder
     run = sqlite_ledger.run("demo")
     assert run.code == 0, run.err[-2000:]
     summary = re.search(r"demo: (\d+) commands accepted, (\d+) rejected \(on purpose: ([^)]*)\)", run.err)
@@ -128,7 +136,7 @@ def test_demo_shows_every_line_code_breach_rule_and_dispute_outcome(sqlite_ledge
 
 
 def test_demo_quotes_one_merchant_and_marks_the_holidays(sqlite_ledger: Any) -> None:
-    run = sqlite_ledger.run("demo", "--quiet")
+    run = sqlite_ledger.run("demo")
     assert run.code == 0, run.err[-2000:]
     assert "Quoted, planned and worked" in run.out and "ledger calendar check" in run.out
 

@@ -29,10 +29,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import agent_ready, bpc_terms, cmd, days, issue, pay, shift, sign
+from builders import agent_ready, bpc_terms, cmd, days, full_month, issue, pay, shift, sign
 
 from app.capital import capital
 from ledger.money import yuan
+from schemas.examples import PROVIDER
 
 UNDER_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -102,7 +103,8 @@ def given_realistic(ledger: Any) -> None:
                              {"code": "late", "start": "16:00", "end": "24:00", "agents": 1}],
                   "special_days": [{"date": "2026-03-08", "kind": "promotion", "label": "女王节",
                                     "agents": {"early": 3, "late": 2}, "multiplier": "1.5"}]})
-    setup = [sign(CONTRACT, terms, merchant=MERCHANT),
+    setup = [{"type": "set_provider", "id": "provider-2026", **PROVIDER},
+             sign(CONTRACT, terms, merchant=MERCHANT),
              cmd("record_deposit", CONTRACT, amount_fen=1000000, received_on="2026-02-26",
                  reference="ICBC-0226-7781")]
     for agent in ("a1", "a2", "a3", "a4"):
@@ -152,6 +154,13 @@ def write_html(ledger: Any, period: str, *extra: str) -> tuple[str, str]:
     return out.read_text("utf-8"), str(out)
 
 
+def html_of(ledger: Any, period: str, *extra: str, contract: str = CONTRACT) -> str:
+    """The page as ``--output -`` prints it on stdout."""
+    run = ledger.run("statement", contract, period, "--format", "html", "--output", "-", *extra)
+    assert run.code == 0, run
+    return str(run.out)
+
+
 def text_of(page: str) -> str:
     """The visible text of a page, tags dropped, whitespace squeezed."""
     body = re.sub(r"<style.*?</style>", " ", page, flags=re.S)
@@ -171,7 +180,7 @@ def test_html_statement_holds_every_section(realistic: Any) -> None:
     text = text_of(page)
     # heading, parties, contract facts
     for expected in ("客服托管服务结算单", "Customer-Service Hosting Statement", st["statement_no"],
-                     "已开具", "客服托管服务商", MERCHANT["name"], "天猫", MERCHANT["id"], CONTRACT,
+                     "已开具", PROVIDER["name"], MERCHANT["name"], "天猫", MERCHANT["id"], CONTRACT,
                      "2026年4月（2026-04）", "开具日期", "2026-05-04", "付款截止", st["due_on"],
                      "底薪+提成", "Base + commission", "¥250.00"):
         assert expected in text, expected
@@ -199,6 +208,71 @@ def test_html_statement_holds_every_section(realistic: Any) -> None:
     assert re.search(r'<td class="ok" data-date="2026-04-13">', page)
     assert re.search(r'<td class="off" data-date="2026-04-12">', page)
     assert "人力排班" in text and "缺岗日" in text
+
+
+def test_descriptions_in_yuan_with_shift_names_and_plurals(realistic: Any) -> None:
+    april = text_of(html_of(realistic, "2026-04"))
+    assert "commission on sales of ¥47,030.00 × 1%" in april
+    assert "1 planned agent-shift not worked" in april and "1 planned agent-shifts" not in april
+    assert "fen" not in april.replace("fen)", "")  # money is yuan, never raw fen
+    assert "early（08:00–16:00）、late（16:00–24:00）" in april  # the shifts by name and hours
+    march = text_of(html_of(realistic, "2026-03"))
+    assert "1 QA failure (capped at" in march and "1 QA failures" not in march
+    assert "late fee on 1 late payment" in april and "paid 4 days late" in april
+
+
+def test_a_special_day_shows_the_multiplied_unit(realistic: Any) -> None:
+    st = realistic.statement(CONTRACT, "2026-03")
+    (special,) = [ln for ln in st["lines"] if ln["code"] == "special_day"]
+    page = html_of(realistic, "2026-03")
+    row = re.search(r'<tr class="line line-special_day">(.*?)</tr>', page, re.S)
+    assert row is not None
+    cells = re.findall(r'<td class="num[^"]*">(.*?)</td>', row.group(1), re.S)
+    quantity, unit, amount = (text_of(c).strip() for c in cells)
+    assert quantity.startswith(f"{special['quantity']}")
+    assert unit.startswith("¥375.00") and "¥250.00 × 1.5" in unit  # 25000 fen × 1.5
+    assert special["quantity"] * 37500 == special["amount_fen"]
+    assert amount == money(special["amount_fen"])
+
+
+def test_overdue_opening_and_deposit_held_are_shown(ledger: Any) -> None:
+    terms = bpc_terms(pricing={"deposit_fen": 300000})
+    ledger.accept(sign("C1", terms), cmd("record_deposit", "C1", amount_fen=300000,
+                                         received_on="2026-02-25", reference="D"),
+                  *agent_ready("a1"), *agent_ready("a2"),
+                  *full_month(["a1", "a2"], "2026-03-02", "2026-04-30"),
+                  issue("2026-03", "2026-04-01"),
+                  issue("2026-04", "2026-05-02"))  # March unpaid, due 04-11: overdue on 05-02
+    march = ledger.statement("C1", "2026-03")
+    text = text_of(html_of(ledger, "2026-04", contract="C1"))
+    assert f"其中逾期 overdue {money(march['total_fen'])}" in text
+    assert "定金余额 ¥3,000.00" in text
+    first = text_of(html_of(ledger, "2026-03", contract="C1"))
+    assert "其中逾期" not in first
+
+
+def test_the_footer_is_a_verification_code_without_instructions(realistic: Any) -> None:
+    page = html_of(realistic, "2026-04")
+    footer = page[page.index("<footer>"):page.index("</footer>")]
+    assert "校验码" in footer and re.search(r"\d+:[0-9a-f]{64}", footer)
+    assert "ledger " not in text_of(footer) and "--digest" not in footer
+
+
+def test_pdf_without_a_chinese_font_exits_3_naming_the_package(
+        realistic: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if shutil.which("fc-list") is None:
+        need("fontconfig's fc-list", "not installed")
+    config = tmp_path / "fonts.conf"  # fontconfig with no font directory at all
+    config.write_text('<?xml version="1.0"?><fontconfig></fontconfig>', encoding="utf-8")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(config))
+    monkeypatch.chdir(tmp_path)
+    run = realistic.run("statement", CONTRACT, "2026-04", "--format", "pdf")
+    if "WeasyPrint" in run.err:
+        need("WeasyPrint", run.err.strip())
+    assert run.code == 3, run
+    assert run.err.startswith("ledger: PDF statements need a Chinese font")
+    assert "fonts-noto-cjk" in run.err and len(run.err.strip().splitlines()) == 1
+    assert not list(tmp_path.glob("statement-*"))
 
 
 def test_html_is_self_contained_and_printable(realistic: Any) -> None:
@@ -249,28 +323,49 @@ def test_a_draft_is_marked_and_named_as_a_draft(realistic: Any, tmp_path: Path,
     assert '<td class="later"' not in page  # May is over on 06-01: every day counted
 
 
-def test_default_file_name_provider_env_and_usage(realistic: Any, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_file_name_and_usage(realistic: Any, tmp_path: Path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("LEDGER_PROVIDER_NAME", "云帆客服外包（杭州）有限公司")
     run = realistic.run("statement", CONTRACT, "2026-04", "--format", "html")
     assert run.code == 0, run
     assert run.out.strip() == f"statement-{CONTRACT}-2026-04.html"
-    assert "云帆客服外包（杭州）有限公司" in (tmp_path / run.out.strip()).read_text("utf-8")
     assert realistic.run("statement", CONTRACT, "2026-04", "--json", "--format", "html").code == 2
     assert realistic.run("statement", CONTRACT, "2026-04", "--output", "x.json").code == 2
-    assert realistic.run("statement", "NOPE", "2026-04", "--format", "html").code == 1
-    assert realistic.run("statement", CONTRACT, "2026-13", "--format", "html").code == 1
+    assert realistic.run("statement", "NOPE", "2026-04", "--format", "html").code == 2
+    assert realistic.run("statement", CONTRACT, "2026-13", "--format", "html").code == 2
     json_run = realistic.run("statement", CONTRACT, "2026-04", "--format", "json")
     assert json_run.code == 0 and json_run.json()["statement_no"] == f"{CONTRACT}-2026-04"
 
 
-def test_pdf_without_weasyprint_is_one_line_and_exit_1(realistic: Any, tmp_path: Path,
+def test_the_provider_profile_in_effect_at_issue_is_printed_forever(realistic: Any) -> None:
+    before = html_of(realistic, "2026-04")
+    for value in (PROVIDER["name"], PROVIDER["address"], PROVIDER["tax_id"],
+                  PROVIDER["bank"]["name"], PROVIDER["bank"]["account"]):
+        assert value in before, value
+    # a new profile, even back-dated to before April's issue, changes no issued statement
+    realistic.accept({"type": "set_provider", "id": "provider-2026-05", **PROVIDER,
+                      "effective_from": "2026-05-01", "name": "云帆客服（杭州）股份有限公司",
+                      "address": "浙江省杭州市西湖区"},
+                     {"type": "set_provider", "id": "provider-backdated", **PROVIDER,
+                      "effective_from": "2026-04-01", "name": "改名后的公司"})
+    assert html_of(realistic, "2026-04") == before
+    draft = html_of(realistic, "2026-05", "--live", "--on", "2026-06-01")
+    assert "云帆客服（杭州）股份有限公司" in draft and "浙江省杭州市西湖区" in draft
+    assert PROVIDER["name"] not in draft
+
+
+def test_without_a_profile_the_provider_is_a_plain_placeholder(ledger: Any) -> None:
+    ledger.accept(sign("C1"), *agent_ready("a1"), issue("2026-03", "2026-04-01"))
+    page = html_of(ledger, "2026-03", contract="C1")
+    assert "客服托管服务商" in page and "provider details not recorded" in page
+
+
+def test_pdf_without_weasyprint_is_one_line_and_exit_3(realistic: Any, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # import weasyprint -> ImportError
     monkeypatch.chdir(tmp_path)
     run = realistic.run("statement", CONTRACT, "2026-04", "--format", "pdf")
-    assert run.code == 1
+    assert run.code == 3
     assert run.out == "" and "Traceback" not in run.err
     assert len(run.err.strip().splitlines()) == 1
     assert "WeasyPrint" in run.err and "pip install" in run.err
@@ -374,7 +469,7 @@ def test_pdf_renders_and_holds_the_total(realistic: Any, tmp_path: Path) -> None
     st = realistic.statement(CONTRACT, "2026-04")
     out = tmp_path / "statement.pdf"
     run = realistic.run("statement", CONTRACT, "2026-04", "--format", "pdf", "--output", str(out))
-    if run.code == 1 and "system libraries" in run.err:
+    if run.code == 3 and "system libraries" in run.err:
         need("WeasyPrint's system libraries", run.err.strip())
     assert run.code == 0, run
     assert run.err == ""  # no WeasyPrint warnings about the CSS

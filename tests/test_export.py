@@ -137,7 +137,7 @@ def test_filters_by_period_and_contract(ledger: Any) -> None:
     assert rows and {(r["contract_id"], r["period"]) for r in rows} == {(CONTRACT, "2026-04")}
     _, rows = read_csv(ledger, "payments", "--period", "2026-05")
     assert rows == []
-    assert ledger.run("export", "lines", "--contract", "NOPE").code == 1
+    assert ledger.run("export", "lines", "--contract", "NOPE").code == 2
     assert ledger.run("export", "lines", "--period", "March").code == 2
     assert ledger.run("export", "nothing").code == 2
 
@@ -147,9 +147,21 @@ def test_csv_to_a_file(ledger: Any, tmp_path: Path) -> None:
     out = tmp_path / "statements.csv"
     run = ledger.run("export", "statements", "--output", str(out))
     assert run.code == 0 and run.out.strip() == str(out)
-    with out.open(encoding="utf-8", newline="") as handle:
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfcontract_id,")  # Excel reads it as UTF-8
+    with out.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == len(ledger.run("statements", "--json").json())
+    assert "杭州木语家居旗舰店" in {r["merchant_name"] for r in rows}
+    assert next(iter(rows[0])) == "contract_id"
+    stdout = ledger.run("export", "statements")
+    assert stdout.out.startswith("contract_id,")  # stdout stays plain UTF-8 for scripts
+    gb = tmp_path / "gb.csv"
+    assert ledger.run("export", "statements", "--output", str(gb), "--encoding", "gb18030").code == 0
+    assert "杭州木语家居旗舰店" in gb.read_bytes().decode("gb18030")
+    dash = ledger.run("export", "statements", "--output", "-")
+    assert dash.out == stdout.out and not (Path.cwd() / "-").exists()
+    assert ledger.run("export", "statements", "--encoding", "latin-1", "--output",
+                      str(tmp_path / "x.csv")).code == 2
 
 
 def test_xlsx_needs_a_file_and_holds_the_same_rows(ledger: Any, tmp_path: Path) -> None:
@@ -198,5 +210,42 @@ def test_progress_draws_only_on_a_terminal() -> None:
 def test_submit_is_silent_on_stderr_without_a_terminal(ledger: Any,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LEDGER_LOG_LEVEL", "warning")
-    run = ledger.submit(sign("C9"))
-    assert run.code == 0 and run.err == ""
+    run = ledger.submit(sign("C9"))  # no progress bar: only the summary
+    assert run.code == 0 and run.err == "submit: 1 commands: 1 accepted, 0 duplicate, 0 rejected\n"
+
+
+def test_xlsx_cells_are_typed_dates_and_numbers(ledger: Any, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from builders import bpc_terms
+    from openpyxl import load_workbook
+
+    special = {"date": "2026-03-11", "kind": "promotion", "label": "女王节",
+               "agents": {"day": 2}, "multiplier": "1.5"}
+    ledger.accept(sign("C1", terms=bpc_terms(staffing={"special_days": [special]})),
+                  *agent_ready("a1"), *agent_ready("a2"),
+                  *full_month(["a1", "a2"], "2026-03-02", "2026-03-31"),
+                  issue("2026-03", "2026-04-01"))
+
+    def sheet(kind: str) -> list[dict[str, Any]]:
+        out = tmp_path / f"{kind}.xlsx"
+        assert ledger.run("export", kind, "--format", "xlsx", "--output", str(out)).code == 0
+        book = load_workbook(out)
+        try:
+            ws = book.active
+            assert ws is not None
+            header = [c.value for c in ws[1]]
+            return [dict(zip(header, row, strict=True)) for row in ws.iter_rows(min_row=2)]
+        finally:
+            book.close()
+
+    (statement,) = sheet("statements")
+    assert statement["tax_rate"].data_type == "n" and statement["tax_rate"].value == 0.06
+    for column in ("issued_on", "due_on"):
+        assert statement[column].is_date and isinstance(statement[column].value, dt.datetime)
+    lines = sheet("lines")
+    (special_line,) = [r for r in lines if r["code"].value == "special_day"]
+    assert special_line["ref_date"].is_date
+    assert special_line["ref_date"].value.date() == dt.date(2026, 3, 11)
+    assert all(r["ref_date"].value is None for r in lines if r["code"].value != "special_day")
+    assert special_line["amount_yuan"].data_type == "n"

@@ -66,6 +66,6 @@ def test_same_file_twice_concurrently_stores_each_command_once(ledger: Any, tmp_
     for stream, seen in versions.items():
         assert sorted(seen) == list(range(1, len(seen) + 1)), stream
     assert ledger.run("audit", "verify").code == 0
-    balance = ledger.run("balance", "C1", "--json").json()
+    (balance,) = ledger.run("balance", "C1", "--json").json()
     statement = ledger.statement("C1", "2026-03")
     assert balance["receivable_fen"] == statement["total_fen"] - 500000

@@ -101,7 +101,8 @@ def allowed_accounts(*contracts: str) -> set[str]:
 def balance(ledger: Any, contract: str) -> dict[str, int]:
     run = ledger.run("balance", contract, "--json")
     assert run.code == 0, run
-    return dict(run.json())
+    (row,) = run.json()
+    return dict(row)
 
 
 # --------------------------------------------------------------------------- scenarios

@@ -149,13 +149,15 @@ def test_refuses_a_target_that_is_not_empty(sqlite_db: str, pg_url: str, tmp_pat
     run = source.run("migrate", "--to", pg_url)
     assert run.code == 2, run
     assert "is not empty" in run.err and "Traceback" not in run.err
+    run = source.run("migrate", "--to", pg_url, "--json")
+    assert json.loads(run.err)["error"]["code"] == "target_not_empty"
     assert target.stats() == before
 
 
 def test_refuses_a_missing_source_and_itself(tmp_path: Path) -> None:
     missing = Ledger(str(tmp_path / "typo.db"), tmp_path)
     run = missing.run("migrate", "--to", str(tmp_path / "copy.db"))
-    assert run.code == 2 and "no ledger at" in run.err, run
+    assert run.code == 3 and "no ledger" in run.err, run
     assert not (tmp_path / "typo.db").exists() and not (tmp_path / "copy.db").exists()
     source = Ledger(str(tmp_path / "ledger.db"), tmp_path)
     source.accept(b.sign("C1"))
@@ -166,7 +168,14 @@ def test_refuses_a_missing_source_and_itself(tmp_path: Path) -> None:
 @pytest.mark.postgres
 def test_refuses_a_source_without_events(pg_url: str, tmp_path: Path) -> None:
     run = Ledger(pg_url, tmp_path).run("migrate", "--to", str(tmp_path / "copy.db"))
-    assert run.code == 2 and "holds no events" in run.err, run
+    assert run.code == 3 and "no ledger" in run.err, run  # the database has no ledger tables
+    from store.eventstore import open_store
+
+    open_store(pg_url)  # the tables, without a single event
+    run = Ledger(pg_url, tmp_path).run("migrate", "--to", str(tmp_path / "copy.db"), "--json")
+    assert run.code == 3, run
+    assert json.loads(run.err)["error"]["code"] == "store_missing"
+    assert "holds no events" in run.err
 
 
 @pytest.mark.postgres
@@ -187,6 +196,8 @@ def test_refuses_a_source_whose_chain_does_not_verify(sqlite_db: str, tmp_path: 
     source.accept(b.sign("C1"), *b.agent_ready("a1"))
     with sqlite3.connect(sqlite_db) as conn:
         conn.execute("UPDATE ledger_chain SET link = ? WHERE position = 3", ("0" * 64,))
-    run = source.run("migrate", "--to", str(tmp_path / "copy.db"))
+    run = source.run("migrate", "--to", str(tmp_path / "copy.db"), "--json")
     assert run.code == 1, run
-    assert "does not match its hash chain at position 3" in run.err
+    error = json.loads(run.err)["error"]
+    assert error["code"] == "source_chain_broken"
+    assert "does not match its hash chain at position 3" in error["message"]

@@ -128,7 +128,7 @@ def test_compare_needs_a_contract_signed_from_a_quote(ledger: Ledger) -> None:
     ledger.accept(sign("C1"))
     for argv in (["quote", "compare", "C1"], ["quote", "compare", "C9"], ["quote", "show", "Q9"]):
         run = ledger.run(*argv)
-        assert run.code == 1 and run.err.startswith("ledger: ") and "Traceback" not in run.err, run
+        assert run.code == 2 and run.err.startswith("ledger: ") and "Traceback" not in run.err, run
 
 
 # ------------------------------------------------------------------ the calendar

@@ -147,8 +147,8 @@ def test_invalid_utf8_inside_a_string_is_invalid_json(store: str, scratch: cm.Sc
     """Bytes that are not UTF-8 inside a JSON string raised UnicodeDecodeError: a traceback."""
     db = _fresh(store, scratch)
     run = _submit(db, tmp_path, b'{"id": "\xff", "type": "nope"}\n{"id": "u-2", "type": "\xed\xa0\x80"}\n')
-    for result in _answered_without_traceback(run, 2):
-        assert result == {"id": None, "status": "rejected", "error": result["error"]}, result
+    for n, result in enumerate(_answered_without_traceback(run, 2), start=1):
+        assert result == {"line": n, "id": None, "status": "rejected", "error": result["error"]}, result
         assert result["error"]["code"] == "invalid_json" and result["error"]["field"] is None, result
 
 
@@ -288,7 +288,7 @@ def test_a_command_another_writer_applied_meanwhile_is_a_duplicate_not_a_rejecti
         ours.store.close()
         theirs.store.close()
     assert raced
-    assert results == [{"id": "s1-shift", "status": "duplicate"}], results
+    assert results == [{"line": 1, "id": "s1-shift", "status": "duplicate"}], results
     assert Counter(e.command_id for e in cm.events(db))["s1-shift"] == 1
 
 

@@ -62,7 +62,7 @@ def test_ledger_today_sets_the_recording_date(ledger: Any, monkeypatch: pytest.M
 
 def test_a_void_payment_in_the_reports(ledger: Any) -> None:
     history(ledger)
-    balance = ledger.run("balance", "C1", "--json").json()
+    balance = ledger.run("balance", "C1", "--json").json()[0]
     may = ledger.statement("C1", "2026-05")
     assert balance["receivable_fen"] == may["account"]["closing_fen"] + 2 * MONTH_TOTAL
     # the void is in the contract's history
@@ -88,8 +88,8 @@ def test_as_of_before_a_void_shows_the_ledger_as_it_was(ledger: Any) -> None:
                   issue("2026-03", "2026-04-01"), pay("P1", MONTH_TOTAL, "2026-04-05"))
     as_of = ledger.run("history", "C1", "--json").json()[-1]["recorded_at"]
     ledger.accept(void_payment("P1", "2026-04-06"))
-    then = ledger.run("balance", "C1", "--json", "--as-of", as_of).json()
-    now = ledger.run("balance", "C1", "--json").json()
+    then = ledger.run("balance", "C1", "--json", "--as-of", as_of).json()[0]
+    now = ledger.run("balance", "C1", "--json").json()[0]
     assert (then["receivable_fen"], now["receivable_fen"]) == (0, MONTH_TOTAL)
 
 
@@ -114,7 +114,7 @@ def test_a_void_statement_and_its_re_issue_in_the_reports(ledger: Any, tmp_path:
                       str(reissue)).code == 0
     assert "C1-2026-03-R1" in reissue.read_text(encoding="utf-8")
     assert "替代已作废的结算单 C1-2026-03" in reissue.read_text(encoding="utf-8")
-    assert ledger.run("balance", "C1", "--json").json()["receivable_fen"] == MONTH_TOTAL
+    assert ledger.run("balance", "C1", "--json").json()[0]["receivable_fen"] == MONTH_TOTAL
     rebuilt = ledger.run("rebuild", "--json")
     assert rebuilt.code == 0 and rebuilt.json()["statements_checked"] == 2
 
@@ -130,7 +130,7 @@ def test_the_journal_after_voids_balances_and_passes_bean_check(ledger: Any, tmp
         assert sum(p["amount_fen"] for p in t["postings"]) == 0, t
     receivable = sum(p["amount_fen"] for t in txns for p in t["postings"]
                      if p["account"] == "Assets:Receivable:C1")
-    assert receivable == ledger.run("balance", "C1", "--json").json()["receivable_fen"]
+    assert receivable == ledger.run("balance", "C1", "--json").json()[0]["receivable_fen"]
     narrations = [t["narration"] for t in txns]
     assert any(n.startswith("payment P1 void") for n in narrations)
     assert any(n.startswith("statement C1-2026-04 void") for n in narrations)

@@ -134,7 +134,7 @@ def test_balance_matches(ledger: Any) -> None:
     submit_log(ledger)
     run = ledger.run("balance", CONTRACT, "--json")
     assert run.code == 0, run
-    data = run.json()
+    (data,) = run.json()
     fields = ("receivable_fen", "credit_fen", "deposit_held_fen")
     actual = {key: data.get(key) for key in fields}
     expected = {key: EXPECTED["balances"][CONTRACT][key] for key in fields}

@@ -12,8 +12,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -25,7 +23,7 @@ from litestar.params import FromPath, FromQuery, QueryParameter, RawBody
 
 from app import reports
 from app.documents import default_filename, html_to_pdf, statement_document, weasyprint
-from app.export import COLUMNS, export_rows, write_csv, write_xlsx
+from app.export import COLUMNS, export_rows, write_csv, xlsx_bytes
 from app.today import today
 from projections.journal import CSV_COLUMNS, beancount, csv_rows
 from schemas.reports import Balance, BreachRecord, DisputeRow, HistoryRow, Statement, Transaction
@@ -170,12 +168,12 @@ def list_balances(request: Req, as_of: AsOf = None, limit: Limit = 1000,
 
 
 @get("/api/balances/{contract:str}", opt=_acc(EVERYONE), sync_to_thread=True,
-     summary="one contract's balance (ledger balance CONTRACT --json)")
+     summary="one contract's balance, a list of one row like every balance answer "
+             "(ledger balance CONTRACT --json)",
+     responses={200: ResponseSpec(list[Balance], description="the contract's balance")})
 def one_balance(request: Req, contract: Seg, as_of: AsOf = None) -> Response[bytes]:
-    (row,) = reports.balances(ctx_of(request).store, contract, as_of_arg(as_of))
-    data = msgspec.structs.asdict(row)
-    data.pop("contract_id")
-    return json(data)
+    rows = reports.balances(ctx_of(request).store, contract, as_of_arg(as_of))
+    return json([msgspec.structs.asdict(row) for row in rows])
 
 
 @get("/api/breaches", opt=_acc(EVERYONE), sync_to_thread=True,
@@ -279,10 +277,7 @@ def export(request: Req, kind: Seg, format: FromQuery[Literal["csv", "xlsx"]] = 
         # a BOM, so Excel on Chinese Windows reads UTF-8 rather than GBK
         return Response(("\ufeff" + text.getvalue()).encode(), headers=disposition,
                         media_type="text/csv; charset=utf-8")
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / name
-        write_xlsx(rows, COLUMNS[kind], str(path), kind)
-        data = path.read_bytes()
+    data = xlsx_bytes(rows, COLUMNS[kind], kind)
     return Response(data, headers=disposition, media_type=(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
 

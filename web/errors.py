@@ -11,8 +11,8 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Redirect, Template
 
 from app.documents import PdfUnavailableError
+from app.errors import ReportError
 from app.export import ExportUsageError
-from app.statements import ReportError
 from web.submit import BodyError
 
 CODES = {400: "invalid_value", 401: "unauthorized", 403: "forbidden", 404: "not_found",

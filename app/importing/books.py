@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import msgspec
 
+from app.errors import ReportError
 from app.importing.agents import Directory, Known, directory
 from app.importing.matching import DepositWait, OpenStatement, PayerName
-from app.statements import ReportError
 from ledger.contract import ContractState
 from store.view import View
 

@@ -2,7 +2,7 @@
 
 Each preset is TOML text in the mapping format (docs/IMPORT.md), so
 ``docs/IMPORT.md`` can show them and a clerk can copy one and change a title.
-Column titles come from the exports described in /work/shared/IMPORT_FORMATS.md;
+Column titles come from the exports the presets of docs/IMPORT.md name;
 titles are compared without spaces and with full-width brackets folded, so
 ``首次响应(秒)`` also finds the title written with full-width brackets.
 """

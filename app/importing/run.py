@@ -24,6 +24,7 @@ from typing import Any, Literal
 import msgspec
 
 from app.commandlog import CommandLog
+from app.errors import ReportError
 from app.importing import bank, report, roster, service
 from app.importing import mapping as M
 from app.importing.books import bank_books, contract_books
@@ -31,7 +32,6 @@ from app.importing.report import Report
 from app.importing.source import load_table
 from app.importing.table import TableError
 from app.intake import Intake
-from app.statements import ReportError
 from store.eventstore import Store
 from store.view import View
 

@@ -162,7 +162,7 @@ def concurrent_round(scratch: cm.Scratch, store: str, processes: int, rng: rando
     batch = rng.choice([None, 1000, 200])
     part.counts[f"rounds_batch_{batch or 'default'}"] += 1
     started = time.monotonic()
-    procs = [cm.spawn(db, "submit", str(path), stdout=o, stderr=e,
+    procs = [cm.spawn(db, "submit", "--quiet", str(path), stdout=o, stderr=e,  # no summary
                       env={"LEDGER_BATCH": str(batch)} if batch else None)
              for path, o, e in zip(paths, outs, errs, strict=True)]
     codes = []

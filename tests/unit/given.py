@@ -37,7 +37,7 @@ from ledger.activity import MonthActivity
 from ledger.contract import ContractState, fold_in
 from ledger.errors import LedgerError
 from ledger.merchant import PayerBook
-from ledger.streams import ACTIVITY, CONTRACT, MERCHANT, QUOTE, USER, kind_of
+from ledger.streams import ACTIVITY, CONTRACT, DISPUTE, MERCHANT, QUOTE, USER, kind_of
 from ledger.users import User, fold_user
 from ledger.validation import schema_error
 from schemas import events as ev
@@ -106,8 +106,9 @@ class Memory:
             self.quotes[rest] = event
         elif kind == MERCHANT:
             self.payers.setdefault(rest, PayerBook(rest)).evolve(event)
-        else:  # dispute claim
+        elif kind == DISPUTE:  # a dispute's claim
             self.disputes[rest] = event.contract_id
+        # other streams (the provider's profile) hold nothing the rules read: the log keeps them
 
     # -- reading helpers for the billing tests --------------------------------
     def of(self, contract_id: str = "C1") -> ContractState:
