@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from collections.abc import Callable
 from typing import Any
 
 from cli.args import Subcommands, UsageError, out
@@ -60,7 +61,7 @@ def cmd_migrate(store: Any, args: argparse.Namespace) -> int:
         from store.view import View
 
         with progress("migrate: verifying", lambda: len(View(target).contract_ids())) as advance:
-            verified = migrate.verify(source, target, advance)
+            verified = migrate.verify(source, target, advance, _audit_elsewhere(args.to))
     except migrate.MigrateError as exc:
         if exc.code == "target_not_empty":
             raise UsageError(str(exc), exc.code) from None
@@ -88,6 +89,37 @@ def cmd_migrate(store: Any, args: argparse.Namespace) -> int:
     else:
         _print(report)
     return EXIT_FAILED if verified.problems else EXIT_OK
+
+
+def _audit_elsewhere(db: str) -> Callable[[], list[dict[str, Any]]]:
+    """``ledger audit verify --json`` on ``db``, started now in a process of its own (it
+    hashes the whole log while this one rebuilds the read models: two cores, not one GIL);
+    calling the result waits for it and gives its findings. The store goes by environment
+    (``LEDGER_DB``), so a password never shows in the process list."""
+    import json
+    import subprocess
+    import sys
+
+    import cli
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(cli.__file__)))
+    env = os.environ | {"LEDGER_DB": db, "LEDGER_LOG_LEVEL": "warning", "PYTHONPATH": os.pathsep.join(
+        [root, *filter(None, [os.environ.get("PYTHONPATH")])])}
+    child = subprocess.Popen([sys.executable, "-m", "cli", "audit", "verify", "--json"], cwd=root,
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def findings() -> list[dict[str, Any]]:
+        out, err = child.communicate()
+        if child.returncode in (0, 1):
+            try:
+                found: list[dict[str, Any]] = json.loads(out)["findings"]
+                return found
+            except (ValueError, KeyError, TypeError):
+                pass
+        said = err.decode(errors="replace").strip().splitlines()
+        return [{"position": "-", "problem": f"`ledger audit verify` did not finish (exit "
+                 f"{child.returncode}): {said[-1] if said else 'no message'}"}]
+    return findings
 
 
 def _same(a: str, b: str) -> bool:

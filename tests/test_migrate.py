@@ -201,3 +201,8 @@ def test_refuses_a_source_whose_chain_does_not_verify(sqlite_db: str, tmp_path: 
     error = json.loads(run.err)["error"]
     assert error["code"] == "source_chain_broken"
     assert "does not match its hash chain at position 3" in error["message"]
+    # the copy's own check, `ledger audit verify` in a process of its own, says the same
+    from cli.migrate import _audit_elsewhere
+
+    assert [f["position"] for f in _audit_elsewhere(sqlite_db)()] == [3]
+    assert "did not finish" in _audit_elsewhere(str(tmp_path / "none.db"))()[0]["problem"]
