@@ -27,7 +27,7 @@ def register(cmds: Subcommands) -> None:
     sp = cmds.add("migrate", "copy this store into an empty one (SQLite file or postgresql:// "
                   "URL) with its history, command ids and hash chain, and verify the copy",
                   cmd_migrate, store="none",  # both opened here, after the checks
-                  example="ledger --db ledger.db migrate --to "
+                  example="ledger --db demo.db migrate --to "
                           "postgresql://postgres@127.0.0.1:5432/ledger")
     sp.add_argument("--to", required=True, metavar="STORE",
                     help="the empty store to copy into: a SQLite file path or a postgresql:// URL")
