@@ -5,8 +5,9 @@ and ``id`` are added by ``example_line``). Every example is accepted by
 ``ledger submit --dry-run`` on a ledger that holds the ``SETUP`` lines (a
 contract ``SHOP-1`` in its trial, with a deposit, agents at each step, one
 issued statement, a payment that left credit, an open dispute, a reported
-breach and a payer name; a contract ``SHOP-3`` with one unpaid statement; a user): tests/test_reference.py checks it, and fails for a command type
-without an example, so a new command comes with one. ``ledger example TYPE``
+breach and a payer name; a contract ``SHOP-3`` with one unpaid statement; a
+user): tests/test_reference.py checks it, and fails for a command type without
+an example, so a new command comes with one. ``ledger example TYPE``
 prints them; docs/COMMANDS.md shows them. ``FIELDS`` says what each field
 means, by name, for docs/COMMANDS.md.
 """
