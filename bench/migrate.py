@@ -6,10 +6,12 @@ into a SQLite store (kept between runs, like the year), then
 1. ``ledger --db YEAR.db migrate --to postgresql://.../fresh --json`` (SQLite → PostgreSQL),
 2. ``ledger --db postgresql://.../fresh migrate --to fresh.db --json`` (PostgreSQL → SQLite),
 3. ``ledger --db YEAR.db rebuild --json``: the load gauge, comparable with the rebuild
-   column of the results above (the verification of a copy is mostly a rebuild).
+   column of docs/BENCHMARKS.md (the verification of a copy is mostly a rebuild).
 
-each a fresh process (start-up included in the wall time), logging as shipped (stderr to a
-file read at the end) (``--quiet`` sets ``LEDGER_LOG_LEVEL=warning``). Events/s = the
+each a fresh process (start-up included in the wall time) running this checkout's code
+(``PYTHONPATH``; edits made during a run reach the children started after them), logging as
+shipped, stderr to a file read at the end (``--quiet``: ``LEDGER_LOG_LEVEL=warning``). CPU
+seconds and peak RSS are the child's own (``bench/run.py``'s launcher). Events/s = the
 events copied ÷ the process's wall time: copy, verification and all. The copy alone
 (``copy_s``, from the command's own JSON) is reported beside it. ``--repeat N`` keeps the
 fastest of N runs of each direction. Writes JSON (``--out``) and prints a Markdown table.
