@@ -34,7 +34,8 @@ from decide import DECIDERS, FACT_DATES
 from ledger import errors as E
 from schemas.commands import COMMAND_TYPES, AnyCommand
 from schemas.examples import EXAMPLES, FIELDS, SETUP, example_line
-from schemas.types import DECIMAL_SCHEMAS, PERIOD_PATTERN, schema_hook
+from schemas.names import PERIOD_PATTERN
+from schemas.types import DECIMAL_SCHEMAS, schema_hook
 
 SCHEMA_CODES = ("invalid_json", "too_large", "missing_field", "unknown_field", "invalid_type",
                 "invalid_value", "out_of_range", "unknown_type", "id_reused")

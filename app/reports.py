@@ -4,20 +4,21 @@ history, explain, journal. Each returns plain msgspec-encodable values."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
 from app.errors import ReportError
-from app.statements import contract_state, issued_again, statement_view
-from ledger.periods import PeriodError, check_period
 from ledger.streams import activity_prefix, contract_stream, dispute_stream
-from projections import journal as jr
-from projections.breaches import evaluate
 from schemas.reports import Balance, BreachRecord, DisputeRow, HistoryRow, Transaction
 from store import readmodels as readmodel
-from store.eventstore import Recorded, Store
-from store.view import View
+
+if TYPE_CHECKING:
+    from store.eventstore import Recorded, Store
+
+# What a report reads from the read models (an issued statement, the statements, balances,
+# the journal) needs only the tables; what folds the events (drafts, --as-of, breaches,
+# disputes, history, explain) imports the folding machinery when it runs.
 
 
 def statement(store: Store, contract_id: str, period: str, live: bool, on: dt.date,
@@ -33,6 +34,8 @@ def statement(store: Store, contract_id: str, period: str, live: bool, on: dt.da
         if body is not None:
             plain: dict[str, Any] = msgspec.json.decode(body)
             return plain
+    from app.statements import statement_view
+
     sv = statement_view(store, contract_id, period, live=live, on=on, as_of=as_of, number=number)
     if sv.void is not None:
         return to_plain(sv.statement) | {"status": "void", "voided_on": sv.void.on.isoformat(),
@@ -56,6 +59,8 @@ def statements(store: Store, contract_id: str | None, as_of: str | None) -> list
     if as_of is None:
         rows = readmodel.statement_rows(store, contract_id)
     else:
+        from store.view import View
+
         rows = []
         for s in View(store, as_of=as_of).contracts(contract_id):
             rows += [(to_plain(s.issued[p].event.statement), None, None) for p in s.order]
@@ -77,6 +82,9 @@ def balances(store: Store, contract_id: str | None, as_of: str | None) -> list[B
         if contract_id and not rows:
             raise ReportError(f"contract {contract_id} is not known", "unknown_contract")
         return rows
+    from app.statements import contract_state
+    from store.view import View
+
     view = View(store, as_of=as_of)
     if contract_id:
         contract_state(view, contract_id)
@@ -86,6 +94,11 @@ def balances(store: Store, contract_id: str | None, as_of: str | None) -> list[B
 
 def breaches(store: Store, contract_id: str | None, period: str | None, on: dt.date,
              as_of: str | None) -> list[BreachRecord]:
+    from app.statements import contract_state
+    from ledger.periods import PeriodError, check_period
+    from projections.breaches import evaluate
+    from store.view import View
+
     view = View(store, as_of=as_of)
     if contract_id:
         state = contract_state(view, contract_id)
@@ -102,6 +115,9 @@ def breaches(store: Store, contract_id: str | None, period: str | None, on: dt.d
 
 
 def disputes(store: Store, contract_id: str | None, as_of: str | None = None) -> list[DisputeRow]:
+    from app.statements import contract_state
+    from store.view import View
+
     view = View(store, as_of=as_of)
     if contract_id:
         contract_state(view, contract_id)
@@ -117,6 +133,8 @@ def disputes(store: Store, contract_id: str | None, as_of: str | None = None) ->
 
 
 def _history_records(store: Store, contract_id: str, as_of: str | None) -> list[Recorded]:
+    from store.view import View
+
     view = View(store, as_of=as_of)
     records = view.records(contract_stream(contract_id))
     if not records:
@@ -142,6 +160,9 @@ def history(store: Store, contract_id: str, as_of: str | None) -> list[HistoryRo
 
 def explain(store: Store, contract_id: str, period: str, line: str) -> dict[str, Any]:
     """The lines of ``line``'s code on the issued statement and every event behind them."""
+    from app.statements import contract_state, issued_again, statement_view
+    from store.view import View
+
     sv = statement_view(store, contract_id, period, live=False, on=None, as_of=None)
     lines = [ln for ln in sv.statement.lines if ln.code == line]
     if not lines:
@@ -164,6 +185,13 @@ def explain(store: Store, contract_id: str, period: str, line: str) -> dict[str,
 
 
 def journal(store: Store, as_of: str | None) -> tuple[list[Transaction], list[str]]:
+    """Every transaction in log order and every contract id: from the read model, or with
+    ``as_of`` folded from the events the ledger held then."""
+    if as_of is None:
+        return readmodel.journal_rows(store)
+    from projections import journal as jr
+    from store.view import View
+
     view = View(store, as_of=as_of)
     txns: list[Transaction] = []
     ids = view.contract_ids()

@@ -16,10 +16,7 @@ import sys
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-import msgspec
-
-from app.today import today
-from ledger.periods import PERIOD_FORMS, PeriodError, check_period
+from schemas.names import PERIOD_FORMS
 
 Run = Callable[[Any, argparse.Namespace], int]
 FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
@@ -53,6 +50,8 @@ def date_arg(text: str) -> dt.date:
 
 
 def period_arg(text: str) -> str:
+    from ledger.periods import PeriodError, check_period
+
     try:
         return check_period(text)
     except PeriodError as exc:
@@ -139,8 +138,12 @@ def submitter(args: argparse.Namespace) -> str:
 
 def out(obj: Any) -> None:
     """``obj`` as one line of exact JSON on stdout."""
+    import msgspec
+
     sys.stdout.write(msgspec.json.encode(obj, enc_hook=str).decode() + "\n")
 
 
 def day_or_today(on: dt.date | None) -> dt.date:
+    from app.today import today
+
     return on or today()

@@ -18,8 +18,6 @@ import os
 import sys
 from typing import Any
 
-import msgspec
-
 from cli import admin, imports, migrate, quotes, reference, reports, serve, submit, users
 from cli.args import Parser, Subcommands, UsageError
 from cli.exits import (
@@ -41,14 +39,27 @@ def version() -> str:
         return "unknown"
 
 
+class _Version(argparse.Action):
+    """``--version``: the installed version, looked up only when asked (reading the
+    package metadata costs more than the rest of ``ledger --help``)."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS,
+                 default: str = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        sys.stdout.write(f"ledger {version()}\n")
+        parser.exit()
+
+
 def parser() -> argparse.ArgumentParser:
     p = Parser(prog="ledger", description="Billing ledger for customer-service hosting.",
                epilog="Exit status: 0 success, 1 a command rejected or a check failed, 2 bad "
                       "usage, 3 the store cannot be opened or written. docs/CLI.md has the rest.")
     p.add_argument("--db", default=os.environ.get("LEDGER_DB", "ledger.db"), metavar="STORE",
                    help="SQLite file path or postgresql:// URL (default: $LEDGER_DB or ./ledger.db)")
-    p.add_argument("--version", action="version", version=f"ledger {version()}",
-                   help="print the version and exit")
+    p.add_argument("--version", action=_Version, help="print the version and exit")
     cmds = Subcommands(p.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=Parser,
         help="what to do; `ledger COMMAND --help` shows its arguments and an example"))
@@ -60,6 +71,8 @@ def parser() -> argparse.ArgumentParser:
 def fail(code: str, message: str, *, as_json: bool, usage: str | None = None) -> None:
     """Say what went wrong on stderr: one line, or one JSON object under ``--json``."""
     if as_json:
+        import msgspec
+
         sys.stderr.write(msgspec.json.encode({"error": {"code": code, "message": message}})
                          .decode() + "\n")
         return

@@ -11,7 +11,7 @@ from typing import Any
 
 from cli.args import Subcommands
 from cli.exits import EXIT_OK
-from schemas.commands import COMMAND_TYPES
+from schemas.names import COMMAND_TYPES
 
 
 def register(cmds: Subcommands) -> None:

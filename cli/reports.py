@@ -7,9 +7,6 @@ import argparse
 import sys
 from typing import Any
 
-import msgspec
-
-from cli import render
 from cli.args import (
     PERIOD_HELP,
     Subcommands,
@@ -20,7 +17,7 @@ from cli.args import (
     period_arg,
 )
 from cli.exits import EXIT_OK
-from schemas.types import LINE_CODES
+from schemas.names import LINE_CODES
 
 
 def register(cmds: Subcommands) -> None:
@@ -89,7 +86,7 @@ def cmd_statement(store: Any, args: argparse.Namespace) -> int:
         return EXIT_OK
     data = statement(store, args.contract, args.period, args.live, day_or_today(args.on), args.as_of,
                      args.number)
-    out(data) if fmt == "json" else render.statement(data)
+    out(data) if fmt == "json" else _render().statement(data)
     return EXIT_OK
 
 
@@ -97,24 +94,28 @@ def cmd_statements(store: Any, args: argparse.Namespace) -> int:
     from app.reports import statements
 
     rows = statements(store, args.contract, args.as_of)
-    out(rows) if args.json else render.table(rows, "Issued statements")
+    out(rows) if args.json else _render().table(rows, "Issued statements")
     return EXIT_OK
 
 
 def cmd_breaches(store: Any, args: argparse.Namespace) -> int:
+    import msgspec
+
     from app.reports import breaches
 
     rows = breaches(store, args.contract, args.period, day_or_today(args.on), args.as_of)
-    out(rows) if args.json else render.table(
+    out(rows) if args.json else _render().table(
         [msgspec.structs.asdict(r) for r in rows], "Breach records", skip=("evidence", "detail"))
     return EXIT_OK
 
 
 def cmd_disputes(store: Any, args: argparse.Namespace) -> int:
+    import msgspec
+
     from app.reports import disputes
 
     rows = disputes(store, args.contract, args.as_of)
-    out(rows) if args.json else render.table([msgspec.structs.asdict(r) for r in rows], "Disputes")
+    out(rows) if args.json else _render().table([msgspec.structs.asdict(r) for r in rows], "Disputes")
     return EXIT_OK
 
 
@@ -122,24 +123,25 @@ def cmd_explain(store: Any, args: argparse.Namespace) -> int:
     from app.reports import explain
 
     data = explain(store, args.contract, args.period, args.line)
-    out(data) if args.json else render.explain(data)
+    out(data) if args.json else _render().explain(data)
     return EXIT_OK
 
 
 def cmd_balance(store: Any, args: argparse.Namespace) -> int:
+    import msgspec
+
     from app.reports import balances
 
     rows = balances(store, args.contract, args.as_of)
     if args.json:  # one shape whatever the arguments: a list of rows
         out(rows)
     else:
-        render.table([msgspec.structs.asdict(r) for r in rows], "Balances")
+        _render().table([msgspec.structs.asdict(r) for r in rows], "Balances")
     return EXIT_OK
 
 
 def cmd_journal(store: Any, args: argparse.Namespace) -> int:
     from app.reports import journal
-    from projections.journal import beancount
 
     if args.json and args.format not in (None, "json"):
         raise UsageError(f"--json contradicts --format {args.format}")
@@ -148,16 +150,27 @@ def cmd_journal(store: Any, args: argparse.Namespace) -> int:
     if fmt == "json":
         out(txns)
     elif fmt == "csv":
-        render.journal_csv(txns)
+        _render().journal_csv(txns)
     else:
+        from projections.journal import beancount
+
         sys.stdout.write(beancount(txns, ids))
     return EXIT_OK
 
 
 def cmd_history(store: Any, args: argparse.Namespace) -> int:
+    import msgspec
+
     from app.reports import history
 
     rows = history(store, args.contract, args.as_of)
-    out(rows) if args.json else render.table(
+    out(rows) if args.json else _render().table(
         [msgspec.structs.asdict(r) for r in rows], f"History of {args.contract}", skip=("data",))
     return EXIT_OK
+
+
+def _render() -> Any:
+    """The table renderer (rich), imported only when a table is printed."""
+    from cli import render
+
+    return render

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import uuid
 from typing import Any
 
 from cli.args import Subcommands, UsageError, add_as, name_arg, out, submitter
@@ -58,6 +57,8 @@ def _submit(store: Any, args: argparse.Namespace, command: dict[str, Any]) -> di
 
 
 def _add(store: Any, args: argparse.Namespace) -> int:
+    import uuid
+
     from app.users import new_token
     from ledger.users import token_hash
 
@@ -80,6 +81,8 @@ def _add(store: Any, args: argparse.Namespace) -> int:
 
 
 def _revoke(store: Any, args: argparse.Namespace) -> int:
+    import uuid
+
     command = {"type": "revoke_user", "id": f"revoke_user-{uuid.uuid4().hex}",
                "name": args.name, "reason": args.reason}
     error = _submit(store, args, command)

@@ -1,6 +1,6 @@
 """Billing periods: months ``YYYY-MM`` and quarters ``YYYY-Qn`` (SPEC §2).
 
-``schemas.types.PERIOD_PATTERN`` is the one syntax (years 1900-2999, as every date); ``check_period``
+``schemas.names.PERIOD_PATTERN`` is the one syntax (years 1900-2999, as every date); ``check_period``
 is the one check of a period typed by a person or a script, against a
 contract's cycle when one is given.
 """
@@ -13,10 +13,9 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from schemas.types import PERIOD_PATTERN
+from schemas.names import PERIOD_FORMS, PERIOD_PATTERN
 
 ONE_DAY = dt.timedelta(days=1)
-PERIOD_FORMS = "YYYY-MM (a month, e.g. 2026-11) or YYYY-Qn (a quarter, e.g. 2026-Q4)"
 _PERIOD = re.compile(PERIOD_PATTERN)
 
 

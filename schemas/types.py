@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal, get_args
 
 from msgspec import Meta
 
+from schemas.names import PERIOD_PATTERN  # the one period syntax (also read without msgspec)
+
 MAX_FEN = 10**15  # ten trillion yuan: anything larger is a typo, not money
 
 Fen = Annotated[int, Meta(ge=-MAX_FEN, le=MAX_FEN)]
@@ -24,7 +26,6 @@ Id = Annotated[str, Meta(min_length=1, max_length=200)]
 Text = Annotated[str, Meta(max_length=10_000)]
 Name = Annotated[str, Meta(min_length=1, max_length=500)]
 Clock = Annotated[str, Meta(pattern=r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")]
-PERIOD_PATTERN = r"(19|2\d)\d{2}-(0[1-9]|1[0-2]|Q[1-4])"  # YYYY-MM or YYYY-Qn, 1900-2999
 Period = Annotated[str, Meta(pattern=f"^{PERIOD_PATTERN}$")]
 # Users of the server (issue 17): a name safe in URLs and log lines, a role, a token's SHA-256.
 UserName = Annotated[str, Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")]

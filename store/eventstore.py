@@ -29,9 +29,7 @@ from typing import Any, TypeVar, cast
 from urllib.parse import unquote, urlsplit
 
 import msgspec
-import psycopg
 from eventsourcing.application import Application
-from psycopg.rows import tuple_row
 
 from store.codec import (  # re-exported: the store's vocabulary
     Pending,
@@ -86,7 +84,7 @@ def _env_for(db: str) -> dict[str, str]:
             raise StoreError(f"no database name in {describe(db)}")
         return common | {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
-            "APPLICATION_RECORDER_TOPIC": "store.recorders:PostgresLedgerRecorder",
+            "APPLICATION_RECORDER_TOPIC": "store.pg_recorder:PostgresLedgerRecorder",
             "POSTGRES_DBNAME": unquote(dbname),
             "POSTGRES_HOST": parts.hostname or "localhost",
             "POSTGRES_PORT": str(parts.port or 5432),
@@ -336,6 +334,8 @@ class _Cursor:
         self._c = curs
         self._pg = postgres
         if postgres:
+            from psycopg.rows import tuple_row  # only a PostgreSQL store loads psycopg
+
             curs.row_factory = tuple_row
         else:  # the library's wrapper: the row factory is its sqlite3 cursor's
             curs.sqlite_cursor.row_factory = None
@@ -400,6 +400,8 @@ def _probe_postgres(db: str) -> None:
     """Connect once, within ``PROBE_SECONDS``: a missing database, a refused or
     unreachable server or a bad login is named at once (the pool would retry it
     for its whole timeout and then say only that it got no connection)."""
+    import psycopg
+
     try:
         with psycopg.connect(db, connect_timeout=PROBE_SECONDS) as conn:
             conn.execute("SELECT 1")

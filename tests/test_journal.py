@@ -384,3 +384,15 @@ def test_beancount_balances_equal_the_ledger(ledger: Any, tmp_path: Path) -> Non
     # and every account agrees with the JSON journal
     for account, fen in account_totals(journal_json(ledger)).items():
         assert sums[account] == Decimal(fen) / 100, account
+
+
+def test_the_journal_read_model_is_the_journal_folded_from_the_events(ledger: Any) -> None:
+    """``journal`` reads the read model; with ``--as-of`` after the last event it folds the
+    events: every format prints the same bytes either way."""
+    ledger.accept(*rich_history())
+    later = "2999-01-01T00:00:00Z"
+    for fmt in ("json", "csv", "beancount"):
+        stored = ledger.run("journal", "--format", fmt)
+        folded = ledger.run("journal", "--format", fmt, "--as-of", later)
+        assert stored.code == folded.code == 0, (stored, folded)
+        assert stored.out == folded.out and stored.out.strip(), fmt
