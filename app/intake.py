@@ -233,7 +233,7 @@ class Intake:
     def __init__(self, store: Store, log: CommandLog | None = None,
                  today: dt.date | None = None, submitted_by: str | None = None,
                  *, dry_run: bool = False) -> None:
-        """``log``: where each command's line goes (none without it); ``today``: the
+        """``log``: where the batch, run and command lines go (none without it); ``today``: the
         recording date (default: ``app.today.today()`` when each batch is decided);
         ``submitted_by``: who submits, recorded in every event (none without it);
         ``dry_run``: decide everything, write nothing (``batches`` and ``submit``)."""
@@ -268,6 +268,8 @@ class Intake:
         try:
             if self.dry_run:
                 yield from self._dry(lines, batch)
+                if self.log is not None:
+                    self.log.finish()
                 return
             with ThreadPoolExecutor(1, thread_name_prefix="ledger-writer") as writer:
                 flying: _Flying | None = None
@@ -288,6 +290,8 @@ class Intake:
                         yield self._done(flying)
                     else:
                         yield self._redo(flying)
+            if self.log is not None:
+                self.log.finish()
         finally:
             if was_enabled:
                 gc.enable()
@@ -371,8 +375,10 @@ class Intake:
 
     def _done(self, flying: _Flying) -> list[Result]:
         if self.log is not None:
-            for result, elapsed in flying.results:
-                self.log.command(result, elapsed)
+            if self.log.enabled:  # the per-command lines (debug)
+                for result, elapsed in flying.results:
+                    self.log.command(result, elapsed)
+            self.log.batch(r for r, _ in flying.results)
         return [r for r, _ in flying.results]
 
     def _redo(self, flying: _Flying) -> list[Result]:
@@ -392,6 +398,7 @@ class Intake:
                 known: dict[str, str]) -> tuple[Decided, list[Row]]:
         recorded_at = _now()
         self.ws.today = self.today or today()
+        self.ws.prefetch(p[1] for p in parsed if p[3] is None)  # the streams it names, at once
         results: Decided = []
         rows: list[Row] = []
         batch_ids: dict[str, str] = {}

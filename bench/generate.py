@@ -199,10 +199,11 @@ class Plan:
 
 
 class Contract:
-    def __init__(self, index: int, seed: int, activity_end: dt.date) -> None:
+    def __init__(self, index: int, seed: int, activity_end: dt.date,
+                 arch: Archetype | None = None) -> None:
         self.index = index
         self.rng = rng = random.Random(f"ledger-bench:{seed}:{index}")
-        self.arch = a = ARCHETYPES[index % len(ARCHETYPES)]
+        self.arch = a = arch or ARCHETYPES[index % len(ARCHETYPES)]
         self.cid = f"HC{index + 1:04d}"
         self.counter = 0
         self.seq = 0
@@ -722,6 +723,7 @@ class Year:
     activity_end: dt.date
 
     def commands(self) -> Iterator[dict[str, Any]]:
+        """Day by day across every contract (the arrival order described above)."""
         day = self.first_day
         while day <= self.last_day:
             phases: list[list[dict[str, Any]]] = [[] for _ in range(LATE + 1)]
@@ -733,23 +735,111 @@ class Year:
                 yield from commands
             day += ONE_DAY
 
+    def by_contract(self) -> Iterator[dict[str, Any]]:
+        """Each contract's whole history in one block, contract after contract, as an
+        import from another system arrives. A contract's commands are the same as in
+        ``commands`` (each contract draws from its own random stream) and in the same
+        order among themselves."""
+        for contract in self.contracts:
+            day = self.first_day
+            while day <= self.last_day:
+                contract.step(day)
+                for _, command in contract.pop(day):
+                    yield command
+                day += ONE_DAY
+
 
 def year(scale: float, seed: int = 6) -> Year:
     count, activity_end = layout(scale)
     contracts = [c for c in (Contract(i, seed, activity_end) for i in range(count)) if not c.skip]
+    return _year(scale, seed, contracts, activity_end)
+
+
+def _year(scale: float, seed: int, contracts: list[Contract], activity_end: dt.date) -> Year:
     first = min(min(c.schedule) for c in contracts)
     last = max(max(c.issues) for c in contracts) + ONE_DAY * TAIL_DAYS
     return Year(scale, seed, contracts, first, last, activity_end)
 
 
-def write(path: str | Path, scale: float, seed: int = 6) -> dict[str, Any]:
-    """Write the year as JSON Lines; return what it holds."""
-    y = year(scale, seed)
+# -- the other shapes of load (issue 14) -------------------------------------------------
+
+SHAPES = ("year", "day", "contract")
+DAY_CONTRACTS = 60  # at --scale 1.0
+DAY_AGENTS = 10
+DAY_ACTIVITY_END = d(3, 31)  # three months of service
+DAY_STAFFING = (4, 3, 2)  # early, mid, late: nine agent-shifts a day from ten agents
+DAY_ARCHETYPE = Archetype(BPC, "postpaid", "monthly", 3, DAY_AGENTS)
+DAY_SALES, DAY_METRICS, DAY_QA = 0.36, 0.13, 0.02  # share of the agents who worked, per day
+
+
+class ShiftHeavyContract(Contract):
+    """A contract of the day-ordered load: base+commission, monthly, ten agents, nine
+    agent-shifts every day of the week; per day, sales for about a third of the agents
+    who worked, service metrics for about one in eight, now and then a QA inspection."""
+
+    def _terms(self) -> dict[str, Any]:
+        self.headcount = DAY_AGENTS
+        terms = super()._terms()
+        for shift, agents in zip(terms["staffing"]["shifts"], DAY_STAFFING, strict=True):
+            shift["agents"] = agents
+        self.daily_plan = sum(DAY_STAFFING)
+        return terms
+
+    def _day_figures(self, day: dt.date, period: str, terms: dict[str, Any], special: Any,
+                     worked: dict[str, list[str]]) -> None:
+        rng = self.rng
+        boost = 3.0 if special and special["kind"] == "promotion" else 1.0
+        for agent in worked:
+            if rng.random() < DAY_SALES:
+                sales = int(rng.lognormvariate(math.log(self.sales_median * boost), 0.6))
+                self.at(day, FACTS, self.cmd("record_sales", agent_id=agent, date=day.isoformat(),
+                                             sales_fen=sales, orders=round(sales / self.aov)))
+                self.activity_est[period] += sales * float(terms["pricing"]["commission_rate"])
+            if rng.random() < DAY_METRICS:
+                self.at(day, FACTS, self.cmd(
+                    "record_service_metrics", agent_id=agent, date=day.isoformat(),
+                    sessions=int(rng.randint(40, 220) * boost),
+                    avg_first_response_s=round(max(3.0, rng.gauss(self.afr_base, 4.0)), 1)))
+            if rng.random() < DAY_QA:
+                self.stats["qa"] += 1
+                self.at(day + ONE_DAY * rng.randint(1, 3), LATE, self.cmd(
+                    "record_qa_inspection", inspection_id=f"QA-{self.cid}-{self.stats['qa']:05d}",
+                    agent_id=agent, date=day.isoformat(), score=min(100, max(40, round(rng.gauss(90, 4.5)))),
+                    sampled_sessions=rng.randint(10, 40)))
+
+
+def day_load(scale: float, seed: int = 6) -> Year:
+    """The day-ordered load: ``round(60 × scale)`` shift-heavy contracts (at least two)
+    over three months, every line in business-day order across all of them."""
+    if scale <= 0:
+        raise ValueError("scale must be > 0")
+    count = max(2, round(DAY_CONTRACTS * scale))
+    contracts = [ShiftHeavyContract(i, seed, DAY_ACTIVITY_END, DAY_ARCHETYPE) for i in range(count)]
+    return _year(scale, seed, contracts, DAY_ACTIVITY_END)
+
+
+def shaped(shape: str, scale: float, seed: int = 6) -> tuple[Year, Iterator[dict[str, Any]]]:
+    """The load of a shape and its commands in arrival order."""
+    if shape == "year":
+        y = year(scale, seed)
+        return y, y.commands()
+    if shape == "day":
+        y = day_load(scale, seed)
+        return y, y.commands()
+    if shape == "contract":
+        y = year(scale, seed)
+        return y, y.by_contract()
+    raise ValueError(f"unknown shape {shape!r} (one of {', '.join(SHAPES)})")
+
+
+def write(path: str | Path, scale: float, seed: int = 6, shape: str = "year") -> dict[str, Any]:
+    """Write the load of a shape (default: the year) as JSON Lines; return what it holds."""
+    y, commands = shaped(shape, scale, seed)
     types: Counter[str] = Counter()
     expected_events = 0
     lines = 0
     with open(path, "w", encoding="utf-8") as out:
-        for command in y.commands():
+        for command in commands:
             out.write(json.dumps(command, ensure_ascii=False, separators=(",", ":")) + "\n")
             types[command["type"]] += 1
             lines += 1
@@ -760,7 +850,7 @@ def write(path: str | Path, scale: float, seed: int = 6) -> dict[str, Any]:
     # with a non-zero adjustment an adjustment event; resent lines add none
     expected_events = lines - stats["resent"] + types["open_dispute"] + stats["disputes_upheld"]
     return {
-        "scale": scale, "seed": seed, "contracts": len(y.contracts), "lines": lines,
+        "shape": shape, "scale": scale, "seed": seed, "contracts": len(y.contracts), "lines": lines,
         "expected_events": expected_events, "first_day": y.first_day.isoformat(),
         "activity_end": y.activity_end.isoformat(), "last_day": y.last_day.isoformat(),
         "agents": stats["agents"], "resent_lines": stats["resent"],
@@ -774,11 +864,15 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--scale", type=float, default=1.0, help="1.0 = a year of 120 contracts (default)")
     p.add_argument("--seed", type=int, default=6)
-    p.add_argument("--out", default=None, help="output JSONL (default bench/out/year-SCALE.jsonl)")
+    p.add_argument("--shape", choices=SHAPES, default="year",
+                   help="year: day by day across 120 contracts (default); day: 60 shift-heavy "
+                        "contracts over three months, day by day; contract: the year, each "
+                        "contract's whole history in one block")
+    p.add_argument("--out", default=None, help="output JSONL (default bench/out/SHAPE-SCALE.jsonl)")
     args = p.parse_args(argv)
-    out = Path(args.out or Path(__file__).parent / "out" / f"year-{args.scale:g}.jsonl")
+    out = Path(args.out or Path(__file__).parent / "out" / f"{args.shape}-{args.scale:g}.jsonl")
     out.parent.mkdir(parents=True, exist_ok=True)
-    stats = write(out, args.scale, args.seed)
+    stats = write(out, args.scale, args.seed, args.shape)
     sys.stderr.write(json.dumps(stats, ensure_ascii=False, indent=1) + "\n")
     print(out)
     return 0

@@ -86,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--scale", type=float, default=0.3)
     p.add_argument("--store", choices=("sqlite", "postgres"), default="sqlite")
     p.add_argument("--seed", type=int, default=6)
+    p.add_argument("--shape", choices=run.generate.SHAPES, default="year",
+                   help="the load (bench/generate.py --shape)")
     p.add_argument("--rate", type=int, default=250, help="samples per second")
     p.add_argument("--top", type=int, default=30)
     p.add_argument("--workdir", default=str(run.BENCH / "out" / "work"))
@@ -101,8 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     OUT.mkdir(parents=True, exist_ok=True)
-    year, stats = run.year_file(args.scale, args.seed, workdir)
-    raw = OUT / f"submit-{args.store}-{args.scale:g}.txt"
+    year, stats = run.year_file(args.scale, args.seed, workdir, args.shape)
+    raw = OUT / f"submit-{args.shape}-{args.store}-{args.scale:g}.txt"
     code, digest = run.snapshot_code(workdir / "prof")  # the code profiled, as in bench/run.py
     sys.path.insert(0, str(code))
     env = os.environ | {"LEDGER_LOG_LEVEL": "warning", "PYTHONPATH": str(code)}
@@ -113,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
                         "--today", run.REPLAY_TODAY],
                        stdout=subprocess.DEVNULL, env=env, cwd=run.ROOT, check=False)
     shutil.rmtree(code, ignore_errors=True)
-    sys.stdout.write(f"### ledger submit, {args.store}, scale {args.scale:g} ({stats['lines']:,} lines)\n\n"
+    sys.stdout.write(f"### ledger submit, {args.shape}, {args.store}, scale {args.scale:g} "
+                     f"({stats['lines']:,} lines)\n\n"
                      f"Commit {run.machine(None)['git']}, code snapshot {digest}.\n\n")
     sys.stdout.write(summarise(raw, args.top, args.rate))
     return 0

@@ -1,17 +1,23 @@
-"""The ledger's benchmark (issue #6): a generated year through SQLite and PostgreSQL.
+"""The ledger's benchmark (issues #6 and 14): generated loads through SQLite and PostgreSQL.
 
-    .venv/bin/python bench/run.py                      # 0.1, 0.3 and 1.0 on both stores
+    .venv/bin/python bench/run.py                      # the year at 0.1, 0.3 and 1.0 on both stores
     .venv/bin/python bench/run.py --smoke              # seconds: scale 0.002
     .venv/bin/python bench/run.py --scales 0.1,1.0 --stores sqlite \\
         --out bench/out/results.json --doc docs/BENCHMARKS.md
+    .venv/bin/python bench/run.py --shapes year,day,contract --logging both --scales 0.1,1.0
 
-For every scale and store, on a fresh database (a temporary SQLite file, or a
-PostgreSQL database created for the run and dropped afterwards):
+For every shape of load (``bench/generate.py --shape``: the year, the day-ordered
+load, the contract-ordered load), scale and store, on a fresh database (a
+temporary SQLite file, or a PostgreSQL database created for the run and dropped
+afterwards):
 
-1. ``ledger --db DB submit YEAR.jsonl`` as a subprocess (LEDGER_LOG_LEVEL=warning,
-   stdout to /dev/null): wall time including Python start-up and the read-model
-   catch-up; commands/s, events/s, µs per event; the child's CPU time and peak
-   RSS (wait4, through a small launcher: see ``LAUNCHER``).
+1. ``ledger --db DB submit LOAD.jsonl`` as a subprocess, as a user runs it: the
+   logging as shipped (``LEDGER_LOG_LEVEL`` removed from the child's environment;
+   ``--logging quiet`` sets it to ``warning``, ``--logging both`` measures both,
+   each into a fresh store), stderr to a pipe that this runner drains, stdout to
+   /dev/null: wall time including Python start-up and the read-model catch-up;
+   commands/s, events/s, µs per event; the child's CPU time and peak RSS (wait4,
+   through a small launcher: see ``LAUNCHER``); the bytes and lines of stderr.
    Rejections are counted from the store: distinct command ids in the file
    minus the command ids the store accepted.
 2. ``ledger --db DB rebuild --json`` as a subprocess: wall time, events/s, peak
@@ -73,16 +79,19 @@ import generate  # noqa: E402  (the sibling module, found through the line above
 
 SMOKE_SCALE = 0.002
 DEFAULT_SCALES = "0.1,0.3,1.0"
+DEFAULT_SHAPES = "year"
+LOGGING = ("default", "quiet", "both")
 PG_ADMIN = os.environ.get("LEDGER_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 BATCH = 1000
 REPLAY_TODAY = "2030-12-31"  # the generated years end in 2027
 BEGIN, END = "<!-- bench:results:begin -->", "<!-- bench:results:end -->"
 # the packages a run measures
-PRODUCT = ("schemas", "ledger", "billing", "projections", "decide", "store", "app", "cli")
+PRODUCT = ("schemas", "ledger", "billing", "projections", "quote", "decide", "store", "app", "web", "cli")
 
-# Targets of issue #6
-SQLITE_SUBMIT_SHARE = 0.15  # of the raw SQLite insert rate (events/s)
+# Targets of issue #6 (raised by issue 14: 0.2, as a user runs it, on every shape)
+SQLITE_SUBMIT_SHARE = 0.2  # of the raw SQLite insert rate (events/s)
 PG_COMMANDS_PER_S = 20_000
+LOGGING_COST = 0.05  # default logging at most this much slower than logging off (issue 14)
 REBUILD_SHARE = 0.5  # of the read-and-decode rate
 STATEMENT_P99_MS = 20.0
 FLAT_TOLERANCE = 0.10  # time per event, largest vs smallest scale
@@ -96,16 +105,17 @@ def log(message: str) -> None:
 
 # -- the year files ---------------------------------------------------------------------
 
-def year_file(scale: float, seed: int, workdir: Path) -> tuple[Path, dict[str, Any]]:
-    """Generate (or reuse) the year of a scale; return its path and its stats."""
-    path = workdir / f"year-{scale:g}-s{seed}.jsonl"
+def year_file(scale: float, seed: int, workdir: Path, shape: str = "year") -> tuple[Path, dict[str, Any]]:
+    """Generate (or reuse) the load of a shape (default: the year) and scale; return its
+    path and its stats."""
+    path = workdir / f"{shape}-{scale:g}-s{seed}.jsonl"
     meta = path.with_suffix(".json")
     if path.exists() and meta.exists():
         stats = json.loads(meta.read_text())
         if stats.get("generator") == _generator_stamp():
             return path, stats
     started = time.perf_counter()
-    stats = generate.write(path, scale, seed)
+    stats = generate.write(path, scale, seed, shape)
     stats["generate_seconds"] = round(time.perf_counter() - started, 3)
     stats["generator"] = _generator_stamp()
     meta.write_text(json.dumps(stats, ensure_ascii=False, indent=1))
@@ -238,25 +248,31 @@ with open(report, "w") as out:
 """
 
 
-def run_child(argv: list[str], stdout: Any) -> dict[str, Any]:
-    """Run a child to its end: wall time, exit code, its CPU time and its own peak RSS."""
-    env = os.environ | {"LEDGER_LOG_LEVEL": "warning"}
-    with tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile(suffix=".json") as report:
-        subprocess.run([sys.executable, "-c", LAUNCHER, report.name, *argv], stdout=stdout, stderr=err,
-                       env=env, cwd=ROOT, check=True)
+def run_child(argv: list[str], stdout: Any, quiet: bool = True) -> dict[str, Any]:
+    """Run a child to its end: wall time, exit code, its CPU time and its own peak RSS.
+
+    ``quiet``: ``LEDGER_LOG_LEVEL=warning``; otherwise the logging as shipped (the
+    variable removed). Either way stderr is a pipe this process drains as the child
+    writes (as a shell pipeline or a job runner would), its size counted."""
+    env = {k: v for k, v in os.environ.items() if k != "LEDGER_LOG_LEVEL"}
+    if quiet:
+        env["LEDGER_LOG_LEVEL"] = "warning"
+    with tempfile.NamedTemporaryFile(suffix=".json") as report:
+        done = subprocess.run([sys.executable, "-c", LAUNCHER, report.name, *argv], stdout=stdout,
+                              stderr=subprocess.PIPE, env=env, cwd=ROOT, check=True)
         measured = json.loads(Path(report.name).read_text())
-        err.seek(0)
-        stderr = err.read().decode(errors="replace")
+    stderr = done.stderr.decode(errors="replace")
     return {"seconds": measured["seconds"], "exit_code": measured["exit_code"],
             "cpu_seconds": measured["cpu_seconds"],
             "peak_rss_mb": round(measured["maxrss_kib"] / 1024, 1),  # ru_maxrss is in KiB on Linux
-            "stderr_tail": stderr[-2000:]}
+            "stderr_bytes": len(done.stderr), "stderr_lines": done.stderr.count(b"\n"),
+            "logging": "quiet" if quiet else "default", "stderr_tail": stderr[-2000:]}
 
 
-def measure_submit(db: str, year: Path) -> dict[str, Any]:
+def measure_submit(db: str, year: Path, quiet: bool = False) -> dict[str, Any]:
     # the year runs into 2027: replayed as of its end (SPEC §11 "today")
     child = run_child([*ledger_argv(), "--db", db, "submit", str(year), "--today", REPLAY_TODAY],
-                      subprocess.DEVNULL)
+                      subprocess.DEVNULL, quiet)
     if child["exit_code"] not in (0, 1):  # 1: some command rejected (counted below)
         raise RuntimeError(f"ledger submit failed ({child['exit_code']}): {child['stderr_tail']}")
     return child
@@ -368,22 +384,36 @@ def best(samples: list[dict[str, Any]]) -> dict[str, Any]:
 
 def measure(kind: str, scale: float, year: Path, stats: dict[str, Any], args: argparse.Namespace,
             workdir: Path) -> dict[str, Any]:
-    tag = f"{kind}_{scale:g}"
+    shape = stats.get("shape", "year")
+    tag = f"{shape}_{kind}_{scale:g}"
     load_before = os.getloadavg()
+    quiet_first = args.logging == "quiet"  # the configuration every figure below is of
+    other: list[dict[str, Any]] = []  # with --logging both: the quiet runs, for the comparison
     earlier = []
-    for n in range(1, args.repeat):  # extra submits, each into a fresh store of its own
-        with fresh_store(kind, workdir, f"{tag}_{n}", args.pg_admin, args.pg_url, args.keep) as db:
-            log(f"{tag}: submit {stats['lines']:,} lines (run {n} of {args.repeat})")
-            earlier.append(measure_submit(db, year))
+    # extra submits, each into a fresh store of its own; with --logging both, the two
+    # configurations alternate, so that a change in the machine's load hits both alike
+    extra = [(n, q) for n in range(1, args.repeat + 1) for q in (
+        (True, False) if args.logging == "both" else (quiet_first,))][:-1]
+    for n, quiet in extra:
+        with fresh_store(kind, workdir, f"{tag}_{n}{'q' if quiet else ''}", args.pg_admin, args.pg_url,
+                         args.keep) as db:
+            log(f"{tag}: submit {stats['lines']:,} lines ({'quiet' if quiet else 'default'} logging, "
+                f"run {n} of {args.repeat})")
+            (other if quiet and not quiet_first else earlier).append(measure_submit(db, year, quiet))
     with fresh_store(kind, workdir, tag, args.pg_admin, args.pg_url, args.keep) as db:
         log(f"{tag}: submit {stats['lines']:,} lines")
-        submit = best([*earlier, measure_submit(db, year)])
+        submit = best([*earlier, measure_submit(db, year, quiet_first)])
         events = int(scalar(db, "SELECT COUNT(*) FROM ledger_events"))
         accepted = int(scalar(db, "SELECT COUNT(*) FROM ledger_commands"))
         distinct = stats["lines"] - stats["resent_lines"]
         lines = stats["lines"]
         submit |= {"commands_per_s": lines / submit["seconds"], "events_per_s": events / submit["seconds"],
                    "us_per_event": submit["seconds"] / events * 1e6 if events else None}
+        quiet_submit = None
+        if other:
+            quiet_submit = best(other)
+            quiet_submit |= {"commands_per_s": lines / quiet_submit["seconds"],
+                             "events_per_s": events / quiet_submit["seconds"]}
         log(f"{tag}: submit {submit['seconds']:.1f}s, {submit['commands_per_s']:,.0f} commands/s; rebuild")
         rebuild = best([measure_rebuild(db) for _ in range(args.repeat)])
         rebuild |= {"events_per_s": events / rebuild["seconds"],
@@ -410,10 +440,10 @@ def measure(kind: str, scale: float, year: Path, stats: dict[str, Any], args: ar
         del rows
         raw = baselines.get("sqlite_executemany") or baselines["postgres_copy"]
         result = {
-            "scale": scale, "store": kind, "contracts": stats["contracts"], "lines": lines,
+            "shape": shape, "scale": scale, "store": kind, "contracts": stats["contracts"], "lines": lines,
             "distinct_commands": distinct, "accepted": accepted, "rejected": distinct - accepted,
             "duplicates": stats["resent_lines"], "events": events, "store_bytes": size,
-            "submit": submit, "rebuild": rebuild, "read_decode": read_decode,
+            "submit": submit, "submit_quiet": quiet_submit, "rebuild": rebuild, "read_decode": read_decode,
             "statement_reads": reads, "baselines": baselines,
             "loadavg_1m": {"before": round(load_before[0], 2), "after": round(os.getloadavg()[0], 2)},
             "ratios": {
@@ -423,6 +453,8 @@ def measure(kind: str, scale: float, year: Path, stats: dict[str, Any], args: ar
                 "rebuild_vs_read_decode": rebuild["events_per_s"] / read_decode["events_per_s"],
             },
         }
+        if quiet_submit is not None:
+            result["ratios"]["default_vs_quiet_seconds"] = submit["seconds"] / quiet_submit["seconds"]
         if result["rejected"]:
             log(f"{tag}: WARNING {result['rejected']} commands rejected")
         return result
@@ -431,22 +463,40 @@ def measure(kind: str, scale: float, year: Path, stats: dict[str, Any], args: ar
 # -- targets ----------------------------------------------------------------------------------
 
 def targets(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every shape's submit targets (and the cost of default logging, when measured);
+    the year's targets of issue #6 besides."""
+    out: list[dict[str, Any]] = []
+    shapes = list(dict.fromkeys(r.get("shape", "year") for r in runs))
+    for shape in shapes:
+        out += _targets(shape, [r for r in runs if r.get("shape", "year") == shape])
+    return out
+
+
+def _targets(shape: str, runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     scales = sorted({r["scale"] for r in runs})
     small, large = scales[0], scales[-1]
+    suffix = "" if shape == "year" else f" ({shape}-ordered)"
 
     def run(store: str, scale: float) -> dict[str, Any] | None:
         return next((r for r in runs if r["store"] == store and r["scale"] == scale), None)
 
     def add(name: str, store: str, target: str, measured: str, met: bool | None, note: str = "") -> None:
-        out.append({"target": name, "store": store, "wanted": target, "measured": measured,
-                    "met": met, "scale": large, "note": note})
+        out.append({"target": name + suffix, "shape": shape, "store": store, "wanted": target,
+                    "measured": measured, "met": met, "scale": large, "note": note})
 
     full = "" if large >= 1.0 else f"measured at {large:g}×, not at full size"
     for store in ("sqlite", "postgres"):
         r = run(store, large)
         if r is None:
             continue
+        quiet = r.get("submit_quiet")
+        if quiet:
+            cost = r["ratios"]["default_vs_quiet_seconds"] - 1
+            cpu = r["submit"]["cpu_seconds"] / quiet["cpu_seconds"] - 1
+            add("default logging cost", store, f"≤ {LOGGING_COST:.0%} more time than logging off",
+                f"{cost:+.1%} ({r['submit']['seconds']:.2f} s vs {quiet['seconds']:.2f} s; "
+                f"the child's CPU time {cpu:+.1%})", cost <= LOGGING_COST)
         if store == "sqlite":
             share = r["ratios"]["submit_vs_raw"]
             add("ledger submit vs raw insert", store, f"≥ {SQLITE_SUBMIT_SHARE:.2f}× raw executemany",
@@ -457,6 +507,8 @@ def targets(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
             rate = r["submit"]["commands_per_s"]
             add("ledger submit commands/s", store, f"≥ {PG_COMMANDS_PER_S:,} commands/s", f"{rate:,.0f}",
                 rate >= PG_COMMANDS_PER_S)
+        if shape != "year":  # the targets of issue #6 are the year's
+            continue
         share = r["ratios"]["rebuild_vs_read_decode"]
         add("rebuild vs read-and-decode", store, f"≥ {REBUILD_SHARE:.1f}× read-and-decode",
             f"{share:.3f}× ({r['rebuild']['events_per_s']:,.0f} vs "
@@ -564,17 +616,23 @@ def markdown(results: dict[str, Any]) -> str:
         "### Runs",
         "",
         f"Times are the best of {results['repeat']} run(s) (`--repeat`); every run's time is in the JSON. "
-        "Peak RSS is the largest of the runs, measured on the child process alone.",
+        "Peak RSS is the largest of the runs, measured on the child process alone. "
+        + {"default": "Submit runs with the logging as shipped, stderr to a pipe the runner drains.",
+           "quiet": "Submit runs with `LEDGER_LOG_LEVEL=warning` (logging off).",
+           "both": "Submit runs with the logging as shipped, stderr to a pipe the runner drains "
+                   "(logging off: the last table)."}[results.get("logging", "quiet")],
         "",
-        "| scale | store | contracts | commands | events | rejected | submit s | commands/s | events/s "
-        "| µs/event | submit RSS MB | rebuild s | rebuild events/s | rebuild RSS MB | read+decode events/s "
-        "| stmt p50 ms | stmt p99 ms | stmt max ms | statements | submit CPU s | load 1m before/after |",
-        "|" + "---|" * 21,
+        "| shape | scale | store | contracts | commands | events | rejected | submit s | commands/s "
+        "| events/s | µs/event | submit RSS MB | rebuild s | rebuild events/s | rebuild RSS MB "
+        "| read+decode events/s | stmt p50 ms | stmt p99 ms | stmt max ms | statements | submit CPU s "
+        "| load 1m before/after |",
+        "|" + "---|" * 22,
     ]
     for r in results["runs"]:
         s, b, rd, st = r["submit"], r["rebuild"], r["read_decode"], r["statement_reads"]
         lines.append(
-            f"| {r['scale']:g} | {r['store']} | {r['contracts']} | {r['lines']:,} | {r['events']:,} "
+            f"| {r.get('shape', 'year')} | {r['scale']:g} | {r['store']} | {r['contracts']} | {r['lines']:,} "
+            f"| {r['events']:,} "
             f"| {r['rejected']} | {s['seconds']:.1f} | {s['commands_per_s']:,.0f} | {s['events_per_s']:,.0f} "
             f"| {s['us_per_event']:.1f} | {s['peak_rss_mb']:.0f} | {b['seconds']:.1f} "
             f"| {b['events_per_s']:,.0f} | {b['peak_rss_mb']:.0f} | {rd['events_per_s']:,.0f} "
@@ -585,18 +643,41 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         "### Baselines (the same rows, read back from `ledger_events`)",
         "",
-        "| scale | store | raw insert rows/s | eventsourcing insert_events ×1,000 rows/s "
+        "| shape | scale | store | raw insert rows/s | eventsourcing insert_events ×1,000 rows/s "
         "| ledger submit events/s | submit ÷ raw | submit ÷ eventsourcing |",
-        "|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in results["runs"]:
         raw = r["baselines"].get("sqlite_executemany") or r["baselines"]["postgres_copy"]
         name = "executemany" if r["store"] == "sqlite" else "COPY"
         lines.append(
-            f"| {r['scale']:g} | {r['store']} | {raw['rows_per_s']:,.0f} ({name}) "
+            f"| {r.get('shape', 'year')} | {r['scale']:g} | {r['store']} | {raw['rows_per_s']:,.0f} ({name}) "
             f"| {r['baselines']['eventsourcing_insert_events']['rows_per_s']:,.0f} "
             f"| {r['submit']['events_per_s']:,.0f} | {r['ratios']['submit_vs_raw']:.3f} "
             f"| {r['ratios']['submit_vs_eventsourcing']:.3f} |")
+    compared = [r for r in results["runs"] if r.get("submit_quiet")]
+    if compared:
+        lines += [
+            "",
+            "### Default logging and logging off (`LEDGER_LOG_LEVEL=warning`)",
+            "",
+            "The child's CPU time moves less with the machine's load than its wall time: "
+            "on a busy machine, judge the cost of logging by the CPU column.",
+            "",
+            "| shape | scale | store | default s | commands/s | stderr lines | quiet s | commands/s "
+            "| default ÷ quiet (wall) | CPU s, default / quiet | default ÷ quiet (CPU) "
+            "| every run, default / quiet (s) |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for r in compared:
+            d, q = r["submit"], r["submit_quiet"]
+            lines.append(
+                f"| {r.get('shape', 'year')} | {r['scale']:g} | {r['store']} | {d['seconds']:.2f} "
+                f"| {d['commands_per_s']:,.0f} | {d.get('stderr_lines', 0):,} | {q['seconds']:.2f} "
+                f"| {q['commands_per_s']:,.0f} | {r['ratios']['default_vs_quiet_seconds']:.3f} "
+                f"| {d['cpu_seconds']:.2f} / {q['cpu_seconds']:.2f} "
+                f"| {d['cpu_seconds'] / q['cpu_seconds']:.3f} "
+                f"| {', '.join(map(str, d['runs_seconds']))} / {', '.join(map(str, q['runs_seconds']))} |")
     return "\n".join(lines) + "\n"
 
 
@@ -612,8 +693,16 @@ def update_doc(doc: Path, table: str) -> None:
 # -- main -----------------------------------------------------------------------------------------
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description="The ledger's benchmark (issue #6).")
+    p = argparse.ArgumentParser(description="The ledger's benchmark (issues #6 and 14).")
     p.add_argument("--scales", default=DEFAULT_SCALES, help=f"comma-separated (default {DEFAULT_SCALES})")
+    p.add_argument("--shapes", default=DEFAULT_SHAPES,
+                   help=f"comma-separated, of {', '.join(generate.SHAPES)} (default {DEFAULT_SHAPES}): "
+                        "see bench/generate.py --shape")
+    p.add_argument("--logging", choices=LOGGING, default="default",
+                   help="default: submit with the logging as shipped (default); quiet: "
+                        "LEDGER_LOG_LEVEL=warning; both: measure both, report the default")
+    p.add_argument("--quiet-logging", dest="logging", action="store_const", const="quiet",
+                   help="the same as --logging quiet")
     p.add_argument("--stores", default="sqlite,postgres", help="sqlite, postgres or both (default both)")
     p.add_argument("--out", default=str(BENCH / "out" / "results.json"), help="results JSON (and .md beside)")
     p.add_argument("--doc", default=None, help="also replace the results section of this Markdown file")
@@ -635,10 +724,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = p.parse_args(argv)
     args.scale_list = [SMOKE_SCALE] if args.smoke else [float(s) for s in args.scales.split(",") if s]
     args.store_list = [s.strip() for s in args.stores.split(",") if s.strip()]
+    args.shape_list = [s.strip() for s in args.shapes.split(",") if s.strip()]
+    unknown = [s for s in args.shape_list if s not in generate.SHAPES]
+    if unknown:
+        p.error(f"unknown shape(s): {', '.join(unknown)}")
     bad = [s for s in args.store_list if s not in ("sqlite", "postgres")]
     if bad:
         p.error(f"unknown store(s): {', '.join(bad)}")
-    if args.pg_url and (len(args.scale_list) > 1 or args.repeat > 1):
+    if args.pg_url and (len(args.scale_list) > 1 or len(args.shape_list) > 1 or args.repeat > 1
+                        or args.logging == "both"):
         p.error("--pg-url is one database: give one scale and no --repeat (or use --pg-admin)")
     if args.repeat < 1:
         p.error("--repeat must be at least 1")
@@ -672,7 +766,8 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {
         "command": ".venv/bin/python " + " ".join(shlex.quote(a) for a in shown),
         "machine": machine((args.pg_url or args.pg_admin) if "postgres" in args.store_list else None),
-        "started": started.strftime("%Y-%m-%dT%H:%M:%SZ"), "repeat": args.repeat, "years": [], "runs": [],
+        "started": started.strftime("%Y-%m-%dT%H:%M:%SZ"), "repeat": args.repeat, "logging": args.logging,
+        "years": [], "runs": [],
     }
     code: Path | None = None
     if args.live_code:
@@ -683,12 +778,13 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(code), os.environ.get("PYTHONPATH")]))
         results["code"] = f"snapshot {digest} of {', '.join(PRODUCT)} taken at the start"
     try:
-        for scale in args.scale_list:
-            log(f"scale {scale:g}: generating the year")
-            year, stats = year_file(scale, args.seed, workdir)
-            results["years"].append({k: v for k, v in stats.items() if k != "generator"})
-            for kind in args.store_list:
-                results["runs"].append(measure(kind, scale, year, stats, args, workdir))
+        for shape in args.shape_list:
+            for scale in args.scale_list:
+                log(f"{shape} {scale:g}: generating the load")
+                year, stats = year_file(scale, args.seed, workdir, shape)
+                results["years"].append({k: v for k, v in stats.items() if k != "generator"})
+                for kind in args.store_list:
+                    results["runs"].append(measure(kind, scale, year, stats, args, workdir))
     finally:
         if own_workdir and not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)

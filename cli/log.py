@@ -1,8 +1,9 @@
 """Logging set-up (structlog): where the program's log lines go and how they look.
 
 JSON when stderr is not a terminal, readable console output when it is.
-``LEDGER_LOG_LEVEL`` (default ``info``) sets the level; ``warning`` silences
-the per-command lines (``app.commandlog``).
+``LEDGER_LOG_LEVEL`` (default ``info``) sets the level: at ``info`` a submit logs
+one line per batch and one summary per run, at ``debug`` one line per command too,
+at ``warning`` none of them (``app.commandlog``).
 """
 
 from __future__ import annotations

@@ -135,8 +135,9 @@ def catch_up(store: Store) -> int:
         for first in range(0, len(touched), PAGE):  # a query per page of streams, not per stream
             page = touched[first:first + PAGE]
             found = store.streams([contract_stream(cid) for cid in page])
-            for cid in page:
-                _write_contract(c, view, cid, found.get(contract_stream(cid), []))
+            _write_page(c, [r for cid in page
+                            for r in [_contract_rows(view, cid, found.get(contract_stream(cid), []))]
+                            if r is not None])
         c.execute("DELETE FROM rm_tracking WHERE name = ?", (NAME,))
         c.execute("INSERT INTO rm_tracking VALUES (?, ?)", (NAME, end))
     return end
@@ -158,28 +159,43 @@ def _contracts_after(store: Store, start: int) -> set[str]:
         "AND originator_id >= 'contract:' AND originator_id < 'contract;'", (start,))}
 
 
-def _write_contract(c: Any, view: View, cid: str, records: list[Recorded]) -> None:
+_Rows = tuple[str, list[tuple[Any, ...]], tuple[Any, ...], list[tuple[Any, ...]]]
+
+
+def _write_page(c: Any, contracts: list[_Rows]) -> None:
+    """Replace the rows of a page of contracts: a statement per table for the page
+    (on PostgreSQL every statement is a round trip), all in the caller's transaction."""
+    if not contracts:
+        return
+    ids = [cid for cid, _, _, _ in contracts]
+    marks = ",".join("?" * len(ids))
+    for table in ("rm_statements", "rm_balances", "rm_journal"):
+        c.execute(f"DELETE FROM {table} WHERE contract_id IN ({marks})", ids)
+    c.executemany("INSERT INTO rm_statements VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                  [row for _, rows, _, _ in contracts for row in rows])
+    c.executemany("INSERT INTO rm_balances VALUES (?, ?, ?, ?)", [bal for _, _, bal, _ in contracts])
+    c.executemany("INSERT INTO rm_journal VALUES (?, ?, ?, ?)",
+                  [row for _, _, _, rows in contracts for row in rows])
+
+
+def _contract_rows(view: View, cid: str, records: list[Recorded]) -> _Rows | None:
+    """A contract's rows of the three tables (None: no contract as of the view)."""
     from projections import journal as jr
 
     records = [r for r in records if view.keep(r)]
     state = view.fold(records)
     if state is None:
-        return
-    for table in ("rm_statements", "rm_balances", "rm_journal"):
-        c.execute(f"DELETE FROM {table} WHERE contract_id = ?", (cid,))
+        return None
     rows: list[tuple[str, str, str, str, str, str | None, str | None, str]] = [
         (cid, i.event.statement.statement_no, p, "issued", i.issued_on.isoformat(), None, None,
              _ENC.encode(i.event.statement).decode()) for p, i in state.issued.items()]
     rows += [(cid, v.void.statement_no, v.void.period, "void", v.issued.issued_on.isoformat(),
               v.void.on.isoformat(), v.void.reason, _ENC.encode(v.issued.event.statement).decode())
              for v in state.voided]
-    c.executemany("INSERT INTO rm_statements VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
     book = state.book
-    c.execute("INSERT INTO rm_balances VALUES (?, ?, ?, ?)",
-              (cid, book.receivable, book.credit, book.deposit_held))
     txns = jr.transactions((r.position, r.event) for r in records)
-    c.executemany("INSERT INTO rm_journal VALUES (?, ?, ?, ?)", [
-        (cid, seq, t.position, _ENC.encode(t).decode()) for seq, t in enumerate(txns)])
+    return (cid, list(rows), (cid, book.receivable, book.credit, book.deposit_held),
+            [(cid, seq, t.position, _ENC.encode(t).decode()) for seq, t in enumerate(txns)])
 
 
 def digests(store: Store) -> dict[str, str]:

@@ -65,6 +65,38 @@ def test_generator_is_deterministic_and_every_line_is_accepted(
     assert store.event_count() == stats["expected_events"]
 
 
+@pytest.mark.parametrize("shape", ["day", "contract"])
+def test_the_other_shapes_are_accepted_line_by_line(
+        shape: str, sqlite_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 14's loads: the day-ordered one is shift-heavy (shifts, then sales, then
+    metrics), the contract-ordered one is the year's very lines, each contract in one block."""
+    generate = _generator()
+    path = tmp_path / f"{shape}.jsonl"
+    stats = generate.write(path, TINY, seed=6, shape=shape)
+    lines = path.read_bytes().splitlines()
+    commands = [json.loads(line) for line in lines]
+    if shape == "day":
+        types = stats["types"]
+        assert types["record_shift"] > types["record_sales"] > types["record_service_metrics"] > 0
+        assert types["issue_settlement"] == 3 * stats["contracts"]  # three months, monthly
+    else:
+        year = tmp_path / "year.jsonl"
+        generate.write(year, TINY, seed=6)
+        assert sorted(lines) == sorted(year.read_bytes().splitlines())
+        owners = [c["id"].split("-")[0] for c in commands]
+        assert owners == sorted(owners)  # HC0001's block, then HC0002's...
+
+    monkeypatch.setenv("LEDGER_LOG_LEVEL", "warning")
+    from app.intake import Intake
+    from store.eventstore import open_store
+
+    store = open_store(sqlite_db)
+    results = list(Intake(store).submit(line + b"\n" for line in lines))
+    assert [r.to_json() for r in results if r.status == "rejected"] == []
+    assert sum(r.status == "duplicate" for r in results) == stats["resent_lines"]
+    assert store.event_count() == stats["expected_events"]
+
+
 def _smoke(tmp_path: Path, *extra: str) -> dict[str, Any]:
     out = tmp_path / "results.json"
     run = subprocess.run(

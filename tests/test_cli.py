@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -88,6 +89,42 @@ def test_passwords_never_appear_in_errors_or_logs(tmp_path: Path) -> None:
     assert "s3cr3t-pw" not in done.stdout + done.stderr
     assert "postgresql://ledger@127.0.0.1:1/ledger" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def _submit_log(tmp_path: Path, level: str | None) -> list[dict[str, Any]]:
+    """The JSON log lines of one submit of three lines (one accepted, one duplicate, one
+    rejected) in batches of two, at a log level (None: as shipped); not the summary
+    that ``submit`` prints for people after them."""
+    env = {k: v for k, v in os.environ.items() if k != "LEDGER_LOG_LEVEL"}
+    env |= {"PYTHONPATH": str(ROOT), "LEDGER_BATCH": "2"} | ({"LEDGER_LOG_LEVEL": level} if level else {})
+    signed = json.dumps(sign("C1"))
+    bad = json.dumps(pay("P1", 100, "2026-04-03") | {"contract_id": "C9"})
+    tmp_path.mkdir(exist_ok=True)
+    done = subprocess.run([sys.executable, "-m", "cli.main", "--db", str(tmp_path / "log.db"), "submit", "-",
+                           "--today", "2026-12-31"], input=f"{signed}\n{signed}\n{bad}\n",
+                          capture_output=True, text=True, env=env, cwd=tmp_path, check=False)
+    assert done.returncode == 1, done.stderr
+    return [json.loads(line) for line in done.stderr.splitlines() if line.startswith("{")]  # the log
+
+
+def test_submit_logs_a_line_per_batch_and_a_summary_by_default(tmp_path: Path) -> None:
+    lines = _submit_log(tmp_path, None)
+    assert [line["event"] for line in lines] == ["batch", "batch", "submitted"]
+    assert [(b["lines"], b["accepted"], b["duplicate"], b["rejected"]) for b in lines[:2]] == [
+        (2, 1, 1, 0), (1, 0, 0, 1)]
+    summary = lines[-1]
+    assert (summary["lines"], summary["accepted"], summary["duplicate"], summary["rejected"],
+            summary["batches"]) == (3, 1, 1, 1, 2)
+    assert summary["level"] == "info" and summary["seconds"] >= 0 and summary["commands_per_s"] >= 0
+
+
+def test_submit_logs_each_command_at_debug_and_nothing_at_warning(tmp_path: Path) -> None:
+    commands = [line for line in _submit_log(tmp_path, "debug") if line["event"] == "command"]
+    assert [(c["outcome"], c["type"]) for c in commands] == [
+        ("accepted", "sign_contract"), ("duplicate", "sign_contract"), ("rejected", "record_payment")]
+    assert "terms" not in commands[0]  # never a command's body
+    assert commands[-1]["code"] == "unknown_contract" and commands[-1]["level"] == "debug"
+    assert _submit_log(tmp_path / "quiet", "warning") == []
 
 
 @pytest.mark.parametrize("columns", [80, 120])
