@@ -72,7 +72,27 @@ def is_postgres(db: str) -> bool:
     return db.startswith(("postgresql://", "postgres://"))
 
 
-def _env_for(db: str) -> dict[str, str]:
+POOL_ENV = "LEDGER_PG_POOL"
+CLI_POOL = (2, 4)  # a CLI process: one writer thread and a reader beside it
+
+
+def pg_pool(default: tuple[int, int]) -> tuple[int, int]:
+    """PostgreSQL connections a process keeps (pool size, overflow): ``LEDGER_PG_POOL`` as
+    ``SIZE`` or ``SIZE+OVERFLOW`` when set, else ``default`` (the CLI's, or the server's)."""
+    text = os.environ.get(POOL_ENV, "").strip()
+    if not text:
+        return default
+    size, _, overflow = text.partition("+")
+    try:
+        pool = (int(size), int(overflow or 0))
+    except ValueError:
+        pool = (0, -1)
+    if not (1 <= pool[0] <= 200 and 0 <= pool[1] <= 200):
+        raise StoreError(f"{POOL_ENV}={text!r}: expected SIZE or SIZE+OVERFLOW, 1 to 200 connections")
+    return pool
+
+
+def _env_for(db: str, pool: tuple[int, int] = CLI_POOL) -> dict[str, str]:
     common = {"ORIGINATOR_ID_TYPE": "text", "CREATE_TABLE": "yes"}
     if is_postgres(db):
         # Tables are created under an advisory lock by Store, not by the library:
@@ -92,8 +112,8 @@ def _env_for(db: str) -> dict[str, str]:
             "POSTGRES_PASSWORD": unquote(parts.password or ""),
             "POSTGRES_CONNECT_TIMEOUT": "10",
             "POSTGRES_LOCK_TIMEOUT": "60",
-            "POSTGRES_POOL_SIZE": "2",
-            "POSTGRES_MAX_OVERFLOW": "4",
+            "POSTGRES_POOL_SIZE": str(pool[0]),
+            "POSTGRES_MAX_OVERFLOW": str(pool[1]),
             "POSTGRES_ENABLE_DB_FUNCTIONS": "no",
         }
     return common | {
@@ -111,10 +131,12 @@ class Store:
     a missing SQLite file or PostgreSQL schema is ``StoreError`` (``store_missing``),
     never an empty store created by a typo. A PostgreSQL server is asked once,
     within ``PROBE_SECONDS``, before the pool is built, so an unreachable server
-    or a missing database is said precisely and at once.
+    or a missing database is said precisely and at once. ``pool``: the PostgreSQL
+    connections this process needs at most at once (size, overflow) unless
+    ``LEDGER_PG_POOL`` says otherwise (``pg_pool``).
     """
 
-    def __init__(self, db: str, create: bool = True) -> None:
+    def __init__(self, db: str, create: bool = True, pool: tuple[int, int] = CLI_POOL) -> None:
         self.db = db
         self.name = describe(db)
         self.postgres = is_postgres(db)
@@ -125,7 +147,7 @@ class Store:
         try:
             if not self.postgres:
                 _wal_mode(db)
-            self.app = LedgerApplication(env=_env_for(db))
+            self.app = LedgerApplication(env=_env_for(db, pg_pool(pool)))
         except StoreError:
             raise
         except Exception as exc:
@@ -184,6 +206,14 @@ class Store:
             yield _Cursor(curs, self.postgres)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """One statement. On PostgreSQL outside any transaction (the connections autocommit;
+        a single statement reads one snapshot on its own): one round trip, not three with
+        BEGIN and ROLLBACK, which a busy server pays on every read."""
+        if self.postgres:
+            with self.recorder.datastore.cursor() as curs:  # its errors are the library's
+                c = _Cursor(curs, True)
+                c.execute(sql, params)
+                return c.fetchall()
         with self.cursor() as c:
             c.execute(sql, params)
             rows: list[tuple[Any, ...]] = c.fetchall()
@@ -455,11 +485,11 @@ def clean_message(exc: BaseException, db: str) -> str:
 _OPEN: dict[str, Store] = {}
 
 
-def open_store(db: str, create: bool = True) -> Store:
-    """One Store per database per process; ``create`` as ``Store`` says."""
+def open_store(db: str, create: bool = True, pool: tuple[int, int] = CLI_POOL) -> Store:
+    """One Store per database per process; ``create`` and ``pool`` as ``Store`` says."""
     store = _OPEN.get(db)
     if store is None:
-        store = _OPEN[db] = Store(db, create=create)
+        store = _OPEN[db] = Store(db, create=create, pool=pool)
     return store
 
 

@@ -4,7 +4,8 @@ The campaign itself lives in ``tests/campaign`` and runs in full with
 ``.venv/bin/python -m tests.campaign`` (docs/RELIABILITY.md). Here each part
 runs small: a handful of SIGKILLs of ``ledger submit`` on a ~5 700-line input,
 2 (SQLite) and 8 (PostgreSQL) concurrent writers, a few thousand fuzzed
-lines, two database outages, a short model check. Every random choice comes
+lines, two database outages, a short model check, and ``ledger serve`` killed
+twice under three submitting clients. Every random choice comes
 from one seed: ``LEDGER_CAMPAIGN_SEED`` when set, else a fresh one; it is
 printed and named in every failure, and
 ``.venv/bin/python -m tests.campaign --replay PART:STORE:SUBSEED`` replays one
@@ -27,7 +28,7 @@ from typing import Any
 import builders as b
 import pytest
 from campaign import common as cm
-from campaign import concurrent, crash, fuzz, model, outage
+from campaign import concurrent, crash, fuzz, model, outage, server
 from campaign.workload import Plan
 from conftest import need_postgres
 
@@ -66,7 +67,7 @@ def _ok(part: cm.Part) -> None:
     assert not part.failures, f"campaign seed {SEED}; replay with `{replay}`:\n" + "\n".join(part.failures)
 
 
-# --------------------------------------------------------------------------- the five parts
+# --------------------------------------------------------------------------- the six parts
 
 
 def test_crash_kill_and_resubmit(store: str, scratch: cm.Scratch) -> None:
@@ -98,6 +99,13 @@ def test_database_outage(scratch: cm.Scratch) -> None:
     need_postgres()
     part = outage.run(scratch, cm.derive(SEED, "outage", "postgres"), outages=2, plan=CI_PLAN, hold=6.0)
     _ok(part)
+
+
+def test_server_killed_during_submits(store: str, scratch: cm.Scratch) -> None:
+    """SIGKILL ``ledger serve`` twice while three clients submit and retry; then the store
+    equals a clean run (docs/RELIABILITY.md, part 6)."""
+    _ok(server.run(scratch, store, cm.derive(SEED, "server", store), kills=2,
+                   plan=Plan(contracts=3, months=2, prefix="s"), clients=3, batch=100))
 
 
 def test_model_check() -> None:

@@ -4,6 +4,8 @@ the request log, on both stores."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -182,3 +184,57 @@ def test_the_openapi_schema_documents_every_api_route(served: Any) -> None:
                  "/api/breaches", "/api/exports/{kind}", "/api/documents/{contract}/{period}"):
         assert path in schema["paths"], path
     assert not any(p.startswith("/console") for p in schema["paths"])
+
+
+def test_a_write_lane_that_dies_answers_503_and_the_next_submit_starts_another(served: Any) -> None:
+    ledger, client, tokens, _ = served
+    fin = bearer(tokens["fin"])
+    first = client.post("/api/commands", content=json.dumps([pay("P1", 100_000, "2026-04-05")]),
+                        headers=fin)
+    assert first.json()[0]["status"] == "accepted"
+    lane = client.app.state.ctx.lane
+    assert lane._proc is not None and lane._proc.poll() is None  # a process of its own
+    lane._proc.kill()
+    lane._proc.wait()
+    # the lane is found dead before anything is sent: a new one answers at once
+    r = client.post("/api/commands", content=json.dumps([pay("P2", 100_000, "2026-04-06")]),
+                    headers=fin)
+    assert r.status_code == 200 and r.json()[0]["status"] == "accepted"
+    # a lane that dies while the request is in flight (here: reads a little and exits): 503
+    lane._stop()  # the lane reads the end of its input and exits
+    lane._proc = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.buffer.read(4)"],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    r = client.post("/api/commands", content=json.dumps([pay("P3", 100_000, "2026-04-07")]),
+                    headers=fin)
+    assert r.status_code == 503 and r.json()["error"]["code"] == "unavailable"
+    # sent again: a new lane
+    r = client.post("/api/commands", content=json.dumps([pay("P3", 100_000, "2026-04-07")]),
+                    headers=fin)
+    assert r.status_code == 200 and r.json()[0]["status"] == "accepted"
+    assert [h["type"] for h in ledger.run("history", "C1", "--json").json()].count("PaymentReceived") == 3
+
+
+def test_the_postgresql_pool_is_sized_by_ledger_pg_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    from store.eventstore import CLI_POOL, StoreError, pg_pool
+
+    monkeypatch.delenv("LEDGER_PG_POOL", raising=False)
+    assert pg_pool(CLI_POOL) == CLI_POOL and pg_pool((18, 8)) == (18, 8)
+    monkeypatch.setenv("LEDGER_PG_POOL", "30+10")
+    assert pg_pool(CLI_POOL) == (30, 10)
+    monkeypatch.setenv("LEDGER_PG_POOL", "12")
+    assert pg_pool(CLI_POOL) == (12, 0)
+    for bad in ("0", "many", "5+x", "500"):
+        monkeypatch.setenv("LEDGER_PG_POOL", bad)
+        with pytest.raises(StoreError, match="LEDGER_PG_POOL"):
+            pg_pool(CLI_POOL)
+
+
+def test_each_result_names_its_line_of_the_body_even_after_a_refusal(served: Any) -> None:
+    _, client, tokens, _ = served
+    m1 = bearer(tokens["m1"])
+    dispute = cmd("open_dispute", "C1", dispute_id="D9", period="2026-03", line="base",
+                  amount_fen=100, reason="r", opened_on="2026-04-02")
+    body = [pay("PX", 100, "2026-04-05"), dispute]
+    r = client.post("/api/commands", content=json.dumps(body), headers=m1)
+    assert [x["line"] for x in r.json()] == [1, 2]
+    assert r.json()[0]["error"]["code"] == "forbidden"

@@ -121,12 +121,17 @@ def authenticate(connection: ASGIConnection[Any, Any, Any, Any]) -> tuple[User |
     return ctx.users.by_name(session.name), session
 
 
-def guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+async def guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
     """Sign the request in and apply the route's rule: 401, 403, or 404 for a merchant asking
-    for another merchant's contract."""
+    for another merchant's contract. The check reads the store (users revoked meanwhile, a
+    contract's merchant): through ``Context.read``."""
     access = rule(handler)
     if access is not None and access.public:
         return
+    await connection.app.state.ctx.read(_check, connection, access)
+
+
+def _check(connection: ASGIConnection[Any, Any, Any, Any], access: Access | None) -> None:
     user, session = authenticate(connection)
     if user is None:
         raise NotAuthorizedException("sign in: Authorization: Bearer <token>, or the console")

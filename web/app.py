@@ -2,8 +2,10 @@
 
 One guard (``web.access.guard``) signs every request in and applies the route's rule; one
 error handler answers every exception (``web.errors``); one middleware adds the security
-headers and logs each request (``web.middleware``). Request bodies are bounded by
-``web.submit.MAX_BODY``; the OpenAPI schema is generated from the routes (``/api/schema``).
+headers and logs each request (``web.middleware``). Submits run in the write lane, a process
+of its own started on the first submit and stopped with the application (``web.lane``).
+Request bodies are bounded by ``web.submit.MAX_BODY``; the OpenAPI schema is generated from
+the routes (``/api/schema``).
 """
 
 from __future__ import annotations
@@ -30,6 +32,13 @@ from web.middleware import security_and_log
 from web.submit import MAX_BODY
 
 TEMPLATES = Path(__file__).parent / "templates"
+# The threads that run the sync (reading) handlers, set by ``ledger serve``
+# (``litestar.concurrency.set_asyncio_executor``): asyncio's default is cpu_count + 4, six
+# on two cores. Submits do not take them (``web.api.post_commands`` waits for the lane on a
+# thread of its own). The store keeps as many PostgreSQL connections, and two more: the
+# sign-in check of a request reads the users on the event loop.
+READ_THREADS = 16
+SERVER_POOL = (READ_THREADS + 2, 8)
 ROUTES = [*api.ROUTES, *console.ROUTES]
 
 
@@ -49,9 +58,11 @@ def create_app(store: Store, logger: Any) -> Litestar:
         openapi_router=Router("/api/schema", route_handlers=[], opt={"access": PUBLIC}),
         components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}),
         security=[{"bearer": []}])
+    ctx = Context.of(store, logger)
     return Litestar(
-        route_handlers=ROUTES, guards=[guard], exception_handlers={Exception: handle},
+        route_handlers=ROUTES, on_shutdown=[ctx.close], guards=[guard],
+        exception_handlers={Exception: handle},
         middleware=[security_and_log(logger)], openapi_config=openapi,
-        template_config=templates(), state=State({"ctx": Context.of(store, logger)}),
+        template_config=templates(), state=State({"ctx": ctx}),
         request_max_body_size=MAX_BODY, type_encoders={Decimal: str}, debug=False,
         logging_config=None)

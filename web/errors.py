@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 from app.documents import PdfUnavailableError
 from app.errors import ReportError
 from app.export import ExportUsageError
+from web.lane import LaneDownError
 from web.submit import BodyError
 
 CODES = {400: "invalid_value", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -32,7 +33,7 @@ def classify(exc: Exception) -> tuple[int, str, str, str | None]:
     """(status, code, message, field) of an exception."""
     if isinstance(exc, BodyError):
         return exc.status, exc.code, exc.message, None
-    if isinstance(exc, PdfUnavailableError):
+    if isinstance(exc, PdfUnavailableError | LaneDownError):
         return 503, "unavailable", str(exc), None
     if isinstance(exc, ReportError):
         return 404, "not_found", str(exc), None

@@ -9,6 +9,8 @@ a ``merchant`` may submit only ``open_dispute`` on its own contracts: any other 
 ``forbidden``, and another merchant's contract is ``unknown_contract``, the answer for a
 contract that does not exist. Refused commands change nothing and claim no id, like any
 rejection. Idempotent by command id: a client retrying after a timeout gets ``duplicate``.
+The commands that pass go to the write lane (``web.lane``: intake and the read models'
+catch-up in a process of their own, one request at a time).
 """
 
 from __future__ import annotations
@@ -17,9 +19,8 @@ from typing import Any
 
 import msgspec
 
-from app.intake import Intake, Result
+from app.intake import Result
 from ledger.users import User
-from store.readmodels import catch_up
 from web.context import Context
 
 MAX_BODY = 16 * 1024 * 1024
@@ -102,7 +103,8 @@ def submit(ctx: Context, user: User, lines: list[bytes]) -> list[Result]:
     own = frozenset(ctx.owners.contracts_of(user.merchant_id)) if user.role == "merchant" else frozenset()
     refused = [_refusal(user, line, own) for line in lines]
     passed = [line for line, r in zip(lines, refused, strict=True) if r is None]
-    with ctx.write_lock:
-        answers = iter(list(Intake(ctx.store, submitted_by=user.name).submit(passed)) if passed else [])
-        catch_up(ctx.store)  # the read models, so the next read need not
-    return [r if r is not None else next(answers) for r in refused]
+    answers = iter(ctx.lane.submit(user.name, passed) if passed else [])
+    results = [r if r is not None else next(answers) for r in refused]
+    for n, result in enumerate(results, start=1):  # the line of the request's body, refused or not
+        result.line = n
+    return results

@@ -1,4 +1,5 @@
-"""The reliability campaign (issue #7): crash, concurrency, fuzz, outage and model check.
+"""The reliability campaign (issue #7): crash, concurrency, fuzz, outage, model check, and
+the server killed under its clients (issue 17).
 
 Run the whole campaign with ``python -m tests.campaign`` (see ``--help`` and
 docs/RELIABILITY.md); ``tests/test_reliability.py`` runs a CI-sized version of

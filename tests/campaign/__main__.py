@@ -35,7 +35,7 @@ os.environ.setdefault("LEDGER_LOG_LEVEL", "warning")  # in-process intakes: no p
 # The campaign replays histories dated up to 2027: recorded as of this day (SPEC §11).
 os.environ.setdefault("LEDGER_TODAY", "2030-12-31")
 
-PARTS = ("crash", "concurrent", "fuzz", "outage", "model")
+PARTS = ("crash", "concurrent", "fuzz", "outage", "model", "server")
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,10 @@ class Scale:
     outage_hold: float
     model_examples: int
     model_steps: int
+    server_kills: int
+    server_plan: Plan
+    server_clients: int
+    server_batch: int
 
 
 SCALES = {
@@ -61,19 +65,23 @@ SCALES = {
         conc_days={"sqlite": 400, "postgres": 300},
         fuzz_lines={"sqlite": 100_000, "postgres": 30_000}, fuzz_cli_every=20,
         outages=15, outage_plan=Plan(contracts=8, months=12), outage_hold=180.0,
-        model_examples=300, model_steps=60),
+        model_examples=300, model_steps=60,
+        server_kills=25, server_plan=Plan(contracts=8, months=12, prefix="s"), server_clients=6,
+        server_batch=500),
     "ci": Scale(
         crash_kills={"sqlite": 3, "postgres": 3}, crash_plan=Plan(contracts=4, months=5),
         conc_rounds={"sqlite": 1, "postgres": 1}, conc_processes={"sqlite": 2, "postgres": 8},
         conc_days={"sqlite": 60, "postgres": 40},
         fuzz_lines={"sqlite": 1_500, "postgres": 800}, fuzz_cli_every=10,
         outages=2, outage_plan=Plan(contracts=4, months=5), outage_hold=6.0,
-        model_examples=12, model_steps=40),
+        model_examples=12, model_steps=40,
+        server_kills=2, server_plan=Plan(contracts=3, months=2, prefix="s"), server_clients=3,
+        server_batch=100),
 }
 
 
 def run_part(name: str, store: str, seed: int, scale: Scale, scratch: cm.Scratch) -> cm.Part:
-    from . import concurrent, crash, fuzz, model, outage
+    from . import concurrent, crash, fuzz, model, outage, server
 
     try:
         if name == "crash":
@@ -85,6 +93,9 @@ def run_part(name: str, store: str, seed: int, scale: Scale, scratch: cm.Scratch
             return fuzz.run(scratch, store, seed, scale.fuzz_lines[store], scale.fuzz_cli_every)
         if name == "outage":
             return outage.run(scratch, seed, scale.outages, scale.outage_plan, scale.outage_hold)
+        if name == "server":
+            return server.run(scratch, store, seed, scale.server_kills, scale.server_plan,
+                              scale.server_clients, scale.server_batch)
         return model.run(seed, scale.model_examples, scale.model_steps)
     except Exception as exc:  # a bug in the campaign itself: reported, the other parts still run
         import traceback
@@ -102,7 +113,7 @@ def stores_of(name: str, stores: list[str]) -> list[str]:
     return stores
 
 
-PRODUCT = ("schemas", "ledger", "billing", "projections", "decide", "store", "app", "cli")
+PRODUCT = ("schemas", "ledger", "billing", "projections", "decide", "store", "app", "cli", "web", "quote")
 
 
 def commit() -> str:
@@ -123,14 +134,14 @@ def report(seed: int, scale_name: str, parts: list[cm.Part], seconds: float, arg
     for p in parts:
         for key in ("kills", "lines", "processes", "outages", "blips", "steps", "statements_compared",
                     "lost_events", "extra_events", "doubled_command_ids", "unanswered_lines", "submits",
-                    "cli_lines", "rounds"):
+                    "cli_lines", "rounds", "retries", "orphan_lanes"):
             totals[f"{p.name}.{key}"] += p.counts.get(key, 0)
     failures = [f for p in parts for f in p.failures]
     product = product_at_start if commit() == product_at_start else (
         f"{product_at_start} at the start, {commit()} at the end (it changed during the run)")
     crash_lines = max((p.counts.get("lines", 0) for p in parts if p.name == "crash"), default=0)
-    lost = sum(totals[f"{n}.lost_events"] for n in ("crash", "outage", "concurrent"))
-    extra = sum(totals[f"{n}.extra_events"] for n in ("crash", "outage", "concurrent"))
+    lost = sum(totals[f"{n}.lost_events"] for n in ("crash", "outage", "concurrent", "server"))
+    extra = sum(totals[f"{n}.extra_events"] for n in ("crash", "outage", "concurrent", "server"))
     lines = [
         "# Reliability campaign report",
         "",
@@ -149,10 +160,14 @@ def report(seed: int, scale_name: str, parts: list[cm.Part], seconds: float, arg
         f"- fuzz: {totals['fuzz.lines']} generated lines "
         f"({totals['fuzz.cli_lines']} of them through the CLI)",
         f"- outages: {totals['outage.outages']} outages and {totals['outage.blips']} connection cuts",
+        f"- server: {totals['server.kills']} SIGKILLs of `ledger serve` during submits from several "
+        f"clients ({totals['server.lines']} commands, {totals['server.retries']} batches sent again, "
+        f"{totals['server.orphan_lanes']} orphaned write lanes that exited by themselves)",
         f"- model: {totals['model.steps']} commands, "
         f"{totals['model.statements_compared']} statements compared",
         f"- losses: {lost} lost events, {extra} extra or doubled events, "
-        f"{totals['concurrent.doubled_command_ids']} command ids accepted twice; "
+        f"{totals['concurrent.doubled_command_ids'] + totals['server.doubled_command_ids']} command ids "
+        "accepted twice; "
         f"{totals['concurrent.unanswered_lines']} lines left unanswered by a failed concurrent submit",
         f"- result: {'every check held' if not failures else f'{len(failures)} FAILURE(S)'}",
         "",
