@@ -18,7 +18,7 @@ import os
 import sys
 from typing import Any
 
-from cli import admin, imports, quotes, reference, reports, serve, submit, users
+from cli import admin, imports, migrate, quotes, reference, reports, serve, submit, users
 from cli.args import Parser, Subcommands, UsageError
 from cli.exits import (
     EXIT_INTERNAL,
@@ -63,7 +63,7 @@ def parser() -> argparse.ArgumentParser:
     cmds = Subcommands(p.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=Parser,
         help="what to do; `ledger COMMAND --help` shows its arguments and an example"))
-    for module in (submit, reports, admin, users, serve, quotes, imports, reference):
+    for module in (submit, reports, admin, users, serve, quotes, imports, reference, migrate):
         module.register(cmds)
     return p
 

@@ -20,6 +20,7 @@ Appending after a digest is fine: the digest covers only up to its position.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from store.eventstore import CHAIN_TABLE as CHAIN
@@ -43,7 +44,7 @@ def digest(store: Store) -> tuple[int, str]:
 def verify(store: Store, external: str | None = None) -> list[dict[str, Any]]:
     """Recompute the chain; every finding names a position and what is wrong."""
     findings: list[dict[str, Any]] = []
-    stored = iter(store.query(f"SELECT position, link FROM {CHAIN} ORDER BY position"))
+    stored = links(store)
     want_pos, want_hash = parse_digest(external) if external else (None, None)
     previous = GENESIS
     expected = next(stored, None)
@@ -72,6 +73,19 @@ def verify(store: Store, external: str | None = None) -> list[dict[str, Any]]:
         findings.append({"position": want_pos, "problem": "missing: the log no longer reaches "
                          "the digest's position"})
     return findings[:1] + [f for f in findings[1:] if f["problem"].startswith("history")]
+
+
+def links(store: Store, page: int = 20_000) -> Iterator[tuple[int, str]]:
+    """The stored chain (position, hex link) in position order, a page a query: a
+    year's million links never sit in memory at once."""
+    after = -1
+    while True:
+        rows = store.query(f"SELECT position, link FROM {CHAIN} WHERE position > ? "
+                           "ORDER BY position LIMIT ?", (after, page))
+        yield from ((int(p), str(h)) for p, h in rows)
+        if len(rows) < page:
+            return
+        after = int(rows[-1][0])
 
 
 def parse_digest(text: str) -> tuple[int, str]:

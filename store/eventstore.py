@@ -325,16 +325,28 @@ class Store:
                 return
             position = notes[-1].id + 1
 
-    def raw_log(self, start: int = 1, page: int = 5000) -> Iterator[tuple[int, str, int, str, bytes]]:
-        """Undecoded rows (position, stream, version, topic, state), for the audit chain."""
-        position = start
+    def raw_log(self, start: int = 1, page: int = 20_000) -> Iterator[tuple[int, str, int, str, bytes]]:
+        """Undecoded rows (position, stream, version, topic, state) from ``start`` on, for
+        the audit chain and ``migrate``: a page a query (``raw_page``)."""
+        after = start - 1
         while True:
-            notes = self.recorder.select_notifications(position, page)
-            for n in notes:
-                yield n.id, str(n.originator_id), n.originator_version, n.topic, bytes(n.state)
-            if len(notes) < page:
+            rows = self.raw_page(after, page)
+            yield from rows
+            if len(rows) < page:
                 return
-            position = notes[-1].id + 1
+            after = rows[-1][0]
+
+    def raw_page(self, after: int, limit: int, stop: int | None = None
+                 ) -> list[tuple[int, str, int, str, bytes]]:
+        """At most ``limit`` undecoded rows after position ``after`` (up to ``stop``), in
+        log order, as the drivers make them: plain tuples, PostgreSQL's in binary (the
+        library's ``select_notifications`` builds a dict and an object per row)."""
+        until = "" if stop is None else f"AND {self._pos_col} <= ? "
+        rows: list[tuple[int, str, int, str, bytes]] = self.query(
+            f"SELECT {self._pos_col}, originator_id, originator_version, topic, state "
+            f"FROM {EVENTS_TABLE} WHERE {self._pos_col} > ? {until}"
+            f"ORDER BY {self._pos_col} LIMIT ?", (after, limit) if stop is None else (after, stop, limit))
+        return rows
 
     def max_position(self) -> int:
         return int(self.recorder.max_notification_id() or 0)
@@ -357,8 +369,8 @@ class _Cursor:
             from psycopg.rows import tuple_row  # only a PostgreSQL store loads psycopg
 
             curs.row_factory = tuple_row
-        else:
-            curs.row_factory = None
+        else:  # the library's wrapper: the row factory is its sqlite3 cursor's
+            curs.sqlite_cursor.row_factory = None
 
     def _sql(self, sql: str) -> str:
         return sql.replace("?", "%s") if self._pg else sql

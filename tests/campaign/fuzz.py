@@ -59,6 +59,8 @@ SPEC_CODES = frozenset((
 # Codes of the commands added since, as docs/ERRORS.md lists them.
 SPEC_CODES |= frozenset((
     "account_taken", "unknown_merchant", "payer_name_exists", "unknown_payer_name",  # #16
+    "quote_exists", "unknown_quote", "quote_mismatch", "quote_expired",  # #18
+    "too_large",  # #13: input limits
 ))
 
 CONTRACTS = ["F1", "F2", "F3"]
