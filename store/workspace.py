@@ -48,6 +48,7 @@ from store.light import ContractIndex, MonthShifts
 # quarter's months of several hundred. A bound, so memory does not grow with history.
 MONTH_CACHE = 2048
 PREFETCH = MONTH_CACHE // 4  # streams read ahead for one batch, at most (so they stay cached)
+MAX_ID = 200  # characters in an id (schemas.types.Id): a longer contract_id is never stored
 
 
 @dataclass(eq=False)
@@ -99,12 +100,15 @@ class Workspace:
         months: dict[tuple[str, str], None] = {}
         for obj in commands:
             cid = obj.get("contract_id") if isinstance(obj, dict) else None
-            if not isinstance(cid, str) or not cid:
+            # the line is not checked yet: only what could be a stored id (no NUL, which no
+            # database stores, nor a length the schema refuses) is worth a read
+            if not isinstance(cid, str) or not cid or len(cid) > MAX_ID or "\x00" in cid:
                 continue
             if cid not in self.contracts:
                 contracts[cid] = None
             day = obj.get("date")
-            if isinstance(day, str) and len(day) == 10 and day[4] == "-":
+            if (isinstance(day, str) and len(day) == 10 and day[4] == "-"
+                    and day[:4].isdigit() and day[5:7].isdigit()):
                 key = (cid, day[:7])
                 if key not in self.months:
                     months[key] = None

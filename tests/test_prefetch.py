@@ -51,3 +51,17 @@ def test_a_cold_batch_reads_every_stream_it_names_at_once(db: str,
     assert reads == {"stream": 0, "streams": 1}  # 12 contracts and 24 months in one query
     assert [r.status for r in results] == ["accepted"] * 24 + ["rejected"] * 12
     assert {r.error["code"] for r in results[24:] if r.error} == {"shift_exists"}
+
+
+def test_ids_no_database_stores_are_not_read_ahead(db: str) -> None:
+    """A line's contract_id is read ahead before the line is checked: one with NUL (which
+    PostgreSQL cannot hold), one longer than any id, a date with NUL in its month. Each is
+    rejected by the checks as before; the batch's other lines are answered and stored."""
+    store = open_store(db)
+    good = [sign("P00"), *agent_ready("a1", "P00"), shift("a1", "2026-03-02", contract_id="P00")]
+    bad = [shift("a1", "2026-03-03", contract_id="nul\u0000byte"),
+           shift("a1", "2026-03-03", contract_id="P" * 300),
+           {**shift("a1", "2026-03-03", contract_id="P00"), "date": "2026-0\u00003-03"}]
+    results = _submit(store, [*bad, *good])
+    assert [r.status for r in results[:3]] == ["rejected"] * 3
+    assert {r.status for r in results[3:]} == {"accepted"}
