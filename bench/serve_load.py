@@ -47,22 +47,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from tests.campaign.workload import owner  # noqa: E402  (the contract a command belongs to)
+
 
 def ledger(db: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "cli", "--db", db, *args], capture_output=True,
                           text=True, cwd=ROOT, env={**os.environ, "LEDGER_LOG_LEVEL": "warning",
                                                     **(env or {})}, check=False)
-
-
-def owner(command: dict[str, Any], disputes: dict[str, str]) -> str:
-    """The contract a command belongs to (resolving commands name theirs indirectly)."""
-    if "contract_id" in command:
-        if command["type"] == "open_dispute":
-            disputes[command["dispute_id"]] = command["contract_id"]
-        return str(command["contract_id"])
-    if command["type"] == "resolve_dispute":
-        return disputes[command["dispute_id"]]
-    return str(command["breach_id"]).split("/", 1)[0]  # resolve_breach: CONTRACT/RULE/KEY
 
 
 def split(lines: list[str], warm: float, clients: int) -> tuple[list[str], list[list[str]]]:

@@ -34,21 +34,10 @@ from pathlib import Path
 from typing import Any
 
 from . import common as cm
-from .workload import Plan, build
+from .workload import Plan, build, owner
 
 USER = "campaign-server"
 RETRYABLE = (OSError, http.client.HTTPException)  # refused, reset, timed out, cut short
-
-
-def owner(command: dict[str, Any], disputes: dict[str, str]) -> str:
-    """The contract a command belongs to (``resolve_dispute`` names its dispute only)."""
-    if "contract_id" in command:
-        if command["type"] == "open_dispute":
-            disputes[command["dispute_id"]] = command["contract_id"]
-        return str(command["contract_id"])
-    if command["type"] == "resolve_dispute":
-        return disputes[command["dispute_id"]]
-    return str(command["breach_id"]).split("/", 1)[0]
 
 
 def deal(commands: list[dict[str, Any]], clients: int) -> list[list[dict[str, Any]]]:

@@ -324,3 +324,14 @@ class _Contract:
             out.append(b.cmd("refund_deposit", self.cid, amount_fen=deposit // 2,
                              paid_on=(first + timedelta(days=10)).isoformat(), reference="REFUND"))
         return out
+
+
+def owner(command: dict[str, Any], disputes: dict[str, str]) -> str:
+    """The contract a command belongs to (resolving commands name theirs indirectly)."""
+    if "contract_id" in command:
+        if command["type"] == "open_dispute":
+            disputes[command["dispute_id"]] = command["contract_id"]
+        return str(command["contract_id"])
+    if command["type"] == "resolve_dispute":
+        return disputes[command["dispute_id"]]
+    return str(command["breach_id"]).split("/", 1)[0]  # resolve_breach: CONTRACT/RULE/KEY
