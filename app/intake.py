@@ -296,14 +296,6 @@ class Intake:
             if was_enabled:
                 gc.enable()
 
-    def check(self, lines: Iterable[Line], batch: int = BATCH) -> Iterator[Result]:
-        """What ``submit`` would answer now, writing nothing, whatever ``dry_run`` says:
-        the same checks in the same order, each batch decided on the states the batches
-        before it left; afterwards the workspace forgets them all. (Another writer may of
-        course change the answer before a real submit.)"""
-        for results in self._dry(lines, batch):
-            yield from results
-
     def _dry(self, lines: Iterable[Line], batch: int) -> Iterator[list[Result]]:
         """Decide every batch on the states that hold the earlier ones; write nothing, and
         forget it all at the end."""

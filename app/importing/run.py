@@ -3,7 +3,7 @@
 ``read`` turns a file into a ``Report`` (the pure importers over what the
 ledger knows: ``books``); ``answer`` puts the report's commands to the intake,
 either for real (``apply``: ``Intake.submit``, exactly as ``ledger submit``:
-the same validation, the same idempotency) or as a preview (``Intake.check``:
+the same validation, the same idempotency) or as a preview (``Intake(..., dry_run=True)``:
 what the ledger would answer, nothing written). Each answer carries the file
 row its command came from, so a command the ledger refuses is reported with
 its row number.
@@ -120,8 +120,7 @@ def answer(store: Store, r: Report, apply: bool, log: CommandLog | None = None) 
     real when ``apply``, else checked without writing anything."""
     rows = rows_of(r)
     lines = (line + b"\n" for line in report.jsonl(r).splitlines())
-    intake = Intake(store, log)
-    results: Iterable[Any] = intake.submit(lines) if apply else intake.check(lines)
+    results: Iterable[Any] = Intake(store, log, dry_run=not apply).submit(lines)
     return [Answer(rows.get(x.id, 0), str(x.id), str(x.command_type or ""), x.status, x.error)
             for x in results]
 
