@@ -43,21 +43,15 @@ class MonthActivity:
     version: int = 0
     shifts: dict[tuple[dt.date, str], dict[str, str]] = field(
         default_factory=lambda: defaultdict(dict))  # (date, code) -> agent -> command id
-    shift_evidence: dict[tuple[dt.date, str], list[str]] = field(
-        default_factory=lambda: defaultdict(list))
     sales: list[ev.SalesRecorded] = field(default_factory=list)
     metrics: list[ev.ServiceMetricsRecorded] = field(default_factory=list)
 
     def evolve(self, event: ev.Event) -> None:
         self.version += 1
         if isinstance(event, ev.ShiftRecorded):
-            key = (event.date, event.shift)
-            self.shifts[key][event.agent_id] = event.command_id
-            self.shift_evidence[key].append(event.command_id)
+            self.shifts[(event.date, event.shift)][event.agent_id] = event.command_id
         elif isinstance(event, ev.ShiftRetracted):
-            key = (event.date, event.shift)
-            self.shifts[key].pop(event.agent_id, None)
-            self.shift_evidence[key].append(event.command_id)
+            self.shifts[(event.date, event.shift)].pop(event.agent_id, None)
         elif isinstance(event, ev.SalesRecorded):
             self.sales.append(event)
         elif isinstance(event, ev.ServiceMetricsRecorded):
