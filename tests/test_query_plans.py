@@ -29,8 +29,12 @@ def test_the_users_mark_reads_the_user_streams_not_the_whole_log(
         conn.execute(f"ANALYZE {EVENTS_TABLE}")
     asked: list[tuple[str, tuple[object, ...]]] = []
     query = store.query
-    monkeypatch.setattr(store, "query", lambda sql, params=(): asked.append((sql, tuple(params)))
-                        or query(sql, params))
+
+    def spy(sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+        asked.append((sql, tuple(params)))
+        return query(sql, params)
+
+    monkeypatch.setattr(store, "query", spy)
 
     assert store.last_position_of_prefix("user:") == 201
     (sql, params), = asked
