@@ -119,6 +119,13 @@ class _Answer(msgspec.Struct, omit_defaults=True):
 _ANSWER = msgspec.json.Encoder()
 
 
+def encode_results(results: list[Result], array: bool) -> bytes:
+    """Results as ``submit`` prints them, in one call: JSON Lines, or a JSON array of the
+    same objects (``to_json``'s shape)."""
+    answers = [_Answer(r.line, r.id, r.status, r.error) for r in results]
+    return _ANSWER.encode(answers) if array else _ANSWER.encode_lines(answers)
+
+
 Decided = list[tuple[Result, float]]
 
 
