@@ -5,7 +5,8 @@ unretracted shift; sales and service metrics as lists. Which of them are
 billable is decided at billing time (liveness judged with what is known then).
 
 ``Month`` is what rules and billing read of a month; ``MonthActivity`` is its
-plain form, with every event's command id as evidence. The store may hand out
+plain form, with the command id of every shift, sale and metric it holds as
+evidence (a retraction leaves none: the shift it retracts is gone). The store may hand out
 a compact form of the same interface (``store.light``), whose evidence is
 empty: ``agents_on`` then gives ``None`` for the command ids.
 """
