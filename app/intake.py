@@ -69,7 +69,8 @@ class _Flying:
     lines: list[Line]
     numbers: list[int]
     parsed: list[Any]
-    results: list[tuple[Result, float]]
+    results: list[Result]
+    elapsed: list[float]  # seconds per result, when the per-command log lines are on
     rows: list[Row]
     flight: Flight | None
     future: Future[list[int]] | None
@@ -80,7 +81,7 @@ def _chunks(lines: Iterable[Line], size: int) -> Iterator[tuple[list[int], list[
     numbers: list[int] = []
     chunk: list[Line] = []
     for number, line in enumerate(lines, start=1):
-        if isinstance(line, Unreadable) or line.strip():
+        if line[:1] == b"{" or isinstance(line, Unreadable) or line.strip():
             numbers.append(number)
             chunk.append(line)
             if len(chunk) >= size:
@@ -104,10 +105,6 @@ class Result(msgspec.Struct):
             out["error"] = self.error
         return out
 
-    def json_line(self) -> str:
-        """``to_json`` as one line of JSON, without the intermediate dict."""
-        return _ANSWER.encode(_Answer(self.line, self.id, self.status, self.error)).decode() + "\n"
-
 
 class _Answer(msgspec.Struct, omit_defaults=True):
     line: int | None
@@ -119,7 +116,10 @@ class _Answer(msgspec.Struct, omit_defaults=True):
 _ANSWER = msgspec.json.Encoder()
 
 
-Decided = list[tuple[Result, float]]
+def json_lines(results: Iterable[Result]) -> str:
+    """Each result's ``to_json`` as a line of JSON (without the intermediate dicts), all in
+    one encoding call."""
+    return _ANSWER.encode_lines([_Answer(r.line, r.id, r.status, r.error) for r in results]).decode()
 
 
 def _error(code: str, message: str, field: str | None) -> dict[str, Any]:
@@ -189,14 +189,27 @@ def _too_large(value: Any, path: str = "") -> tuple[str, str] | None:
     return None
 
 
-_FAR_YEAR = re.compile(rb'"(?:0\d|1[0-8]|[3-9]\d)\d\d-\d\d-\d\d"')
+# A quoted date with a year outside 1900-2999: found from its "-MM-DD\"" (hyphens are fewer
+# than quotes), the year looked at behind it.
+_FAR_YEAR = re.compile(rb'-\d\d-\d\d"(?<="(?:0\d|1[0-8]|[3-9]\d)\d\d-\d\d-\d\d")')
+_NUL = b"\\u0000"
 FIRST_DAY, LAST_DAY = "1900-01-01", "2999-12-31"
+
+
+def _suspect(lines: list[Line]) -> bool:
+    """Could a line of the batch hold NUL in text or a date outside 1900-2999? One look at
+    all of its bytes: when none can, ``_text_and_dates`` need not look at any line."""
+    try:
+        text = b"\n".join(lines)  # type: ignore[arg-type]  # an unreadable line: TypeError
+    except TypeError:
+        text = b"\n".join(line for line in lines if isinstance(line, bytes))
+    return text.find(_NUL) >= 0 or _FAR_YEAR.search(text) is not None
 
 
 def _text_and_dates(obj: dict[str, Any], line: bytes) -> E.LedgerError | None:
     """What no database stores (NUL in text) and dates outside 1900-2999 (a typo, and
     beyond them date arithmetic overflows). Cheap: both are looked for in the raw line first."""
-    if b"\\u0000" in line:
+    if line.find(_NUL) >= 0:
         where = _find(obj, lambda v: "\x00" in v)
         if where is not None:
             return E.InvalidValueError("text must not contain NUL (\\u0000)", where)
@@ -299,7 +312,7 @@ class Intake:
     def _dry(self, lines: Iterable[Line], batch: int) -> Iterator[list[Result]]:
         """Decide every batch on the states that hold the earlier ones; write nothing, and
         forget it all at the end."""
-        accepted = _Flying([], [], [], [], [], None, None)  # every row accepted so far
+        accepted = _Flying([], [], [], [], [], [], None, None)  # every row accepted so far
         try:
             for batches, (numbers, chunk) in enumerate(_chunks(lines, batch), start=1):
                 parsed = [_parse(line) for line in chunk]
@@ -317,35 +330,32 @@ class Intake:
         known = self.store.known_commands(ids)
         if flying is not None:  # accepted a moment ago, not committed yet
             known.update((cid, body_hash) for cid, body_hash, _ in flying.rows)
-        results, rows = self._decide(parsed, lines, known)
-        self._recheck_rejections(parsed, results, flying)
-        for (result, _), number in zip(results, numbers, strict=True):
-            result.line = number
-        return _Flying(lines, numbers, parsed, results, rows, None, None)
+        decided = self._decide(parsed, lines, numbers, known)
+        self._recheck_rejections(parsed, decided.results, flying)
+        return decided
 
-    def _recheck_rejections(self, parsed: list[Any], results: Decided,
+    def _recheck_rejections(self, parsed: list[Any], results: list[Result],
                             flying: _Flying | None) -> None:
         """A rule may have rejected a command because its own events, written by
         another process after the id check, were already in the state read
         since. Its id is committed with those events, so ask again: such a
         command is a duplicate (or a reused id), not a rejection."""
-        suspects = {p[0]: p[2] for p, (r, _) in zip(parsed, results, strict=True)
+        suspects = {p[0]: p[2] for p, r in zip(parsed, results, strict=True)
                     if r.status == "rejected" and p[2] is not None}
         if not suspects:
             return
         known = self.store.known_commands(list(suspects))
         if flying is not None:
             known.update((cid, h) for cid, h, _ in flying.rows if cid in suspects)
-        for i, ((cid, obj, body_hash, _), (result, elapsed)) in enumerate(
-                zip(parsed, results, strict=True)):
+        for i, ((cid, obj, body_hash, _), result) in enumerate(zip(parsed, results, strict=True)):
             if result.status != "rejected" or body_hash is None or cid not in known:
                 continue
             if known[cid] == body_hash:
-                results[i] = (Result(cid, "duplicate", None, result.command_type,
-                                     result.contract_id), elapsed)
+                results[i] = Result(cid, "duplicate", None, result.command_type,
+                                    result.contract_id, result.line)
             else:
-                results[i] = (self._rejected(cid, obj, E.IdReusedError(
-                    f"command id {cid} was accepted with a different body", "id")), elapsed)
+                results[i] = self._rejected(cid, obj, E.IdReusedError(
+                    f"command id {cid} was accepted with a different body", "id"), result.line)
 
     def _launch(self, writer: ThreadPoolExecutor, decided: _Flying) -> _Flying:
         flight = self.ws.detach()
@@ -368,10 +378,10 @@ class Intake:
     def _done(self, flying: _Flying) -> list[Result]:
         if self.log is not None:
             if self.log.enabled:  # the per-command lines (debug)
-                for result, elapsed in flying.results:
+                for result, elapsed in zip(flying.results, flying.elapsed, strict=True):
                     self.log.command(result, elapsed)
-            self.log.batch(r for r, _ in flying.results)
-        return [r for r, _ in flying.results]
+            self.log.batch(flying.results)
+        return flying.results
 
     def _redo(self, flying: _Flying) -> list[Result]:
         """Decide and write a batch again, synchronously, until it lands."""
@@ -386,61 +396,72 @@ class Intake:
             return self._done(decided)
         raise RuntimeError("gave up after repeated write conflicts with other writers")
 
-    def _decide(self, parsed: list[Any], lines: list[Line],
-                known: dict[str, str]) -> tuple[Decided, list[Row]]:
+    def _decide(self, parsed: list[Any], lines: list[Line], numbers: list[int],
+                known: dict[str, str]) -> _Flying:
+        """Decide every line of a batch, in order, on the warm states; the per-command log
+        lines' seconds are measured only when they are on."""
         recorded_at = _now()
         self.ws.today = self.today or today()
-        self.ws.prefetch(p[1] for p in parsed if p[3] is None)  # the streams it names, at once
-        results: Decided = []
+        self.ws.prefetch([p[1] for p in parsed if p[3] is None])  # the streams it names, at once
+        results: list[Result] = []
+        elapsed: list[float] = []
         rows: list[Row] = []
         batch_ids: dict[str, str] = {}
-        for (cid, obj, body_hash, error), line in zip(parsed, lines, strict=True):
-            started = time.perf_counter()
+        timed = self.log is not None and self.log.enabled
+        suspect = _suspect(lines)
+        for (cid, obj, body_hash, error), line, number in zip(parsed, lines, numbers, strict=True):
+            seconds = 0.0
             if error is not None:
-                results.append((self._rejected(cid, obj, error), 0.0))
-                continue
-            previous = batch_ids.get(cid) or known.get(cid)
-            if previous is not None:
+                result = self._rejected(cid, obj, error, number)
+            elif (previous := batch_ids.get(cid) or known.get(cid)) is not None:
                 if previous == body_hash:
-                    results.append((Result(cid, "duplicate", None, obj.get("type"),
-                                           _contract(obj)), 0.0))
+                    result = Result(cid, "duplicate", None, obj.get("type"), _contract(obj), number)
                 else:
-                    results.append((self._rejected(cid, obj, E.IdReusedError(
-                        f"command id {cid} was accepted with a different body", "id")), 0.0))
-                continue
-            assert isinstance(line, bytes)  # an unreadable line has its error already
-            result = self._apply(cid, obj, line, recorded_at)
-            if result.status == "accepted":
-                batch_ids[cid] = body_hash
-                rows.append((cid, body_hash, recorded_at))
-            results.append((result, time.perf_counter() - started))
-        return results, rows
+                    result = self._rejected(cid, obj, E.IdReusedError(
+                        f"command id {cid} was accepted with a different body", "id"), number)
+            else:
+                assert isinstance(line, bytes)  # an unreadable line has its error already
+                started = time.perf_counter() if timed else 0.0
+                result = self._apply(cid, obj, line, number, recorded_at, suspect)
+                if result.status == "accepted":
+                    batch_ids[cid] = body_hash
+                    rows.append((cid, body_hash, recorded_at))
+                if timed:
+                    seconds = time.perf_counter() - started
+            results.append(result)
+            if timed:
+                elapsed.append(seconds)
+        return _Flying(lines, numbers, parsed, results, elapsed, rows, None, None)
 
-    def _apply(self, cid: str, obj: dict[str, Any], line: bytes, recorded_at: str) -> Result:
+    def _apply(self, cid: str, obj: dict[str, Any], line: bytes, number: int, recorded_at: str,
+               suspect: bool) -> Result:
+        """Check and decide one line (``suspect``: the batch may hold NUL or a far date)."""
         try:
             command = _COMMANDS.decode(line)
         except msgspec.ValidationError as exc:
-            return self._rejected(cid, obj, schema_error(str(exc)))
-        value_error = _text_and_dates(obj, line)
-        if value_error is not None:
-            return self._rejected(cid, obj, value_error)
+            return self._rejected(cid, obj, schema_error(str(exc)), number)
+        if suspect and (value_error := _text_and_dates(obj, line)) is not None:
+            return self._rejected(cid, obj, value_error, number)
         meta = {"command_id": cid, "recorded_at": recorded_at}
         if self.submitted_by is not None:
             meta["submitted_by"] = self.submitted_by
         try:
             emitted = decide_command(self.ws, command, meta)
         except E.LedgerError as error:
-            return self._rejected(cid, obj, error)
+            return self._rejected(cid, obj, error, number)
+        append = self.ws.append
         for stream, event in emitted:
-            self.ws.append(stream, event)
-        return Result(cid, "accepted", None, obj.get("type"), emitted[0][1].contract_id or None)
+            append(stream, event)
+        return Result(cid, "accepted", None, obj.get("type"), emitted[0][1].contract_id or None,
+                      number)
 
     @staticmethod
-    def _rejected(cid: Any, obj: dict[str, Any] | None, error: E.LedgerError) -> Result:
+    def _rejected(cid: Any, obj: dict[str, Any] | None, error: E.LedgerError,
+                  number: int | None) -> Result:
         _money_hint(error)
         kind = obj.get("type") if isinstance(obj, dict) else None
         return Result(cid, "rejected", _error(error.code, error.message, error.field),
-                      kind if isinstance(kind, str) else None, _contract(obj))
+                      kind if isinstance(kind, str) else None, _contract(obj), number)
 
 
 def _contract(obj: dict[str, Any] | None) -> str | None:

@@ -97,7 +97,7 @@ class _Encoded:
 
 def cmd_submit(store: Any, args: argparse.Namespace) -> int:
     from app.commandlog import CommandLog
-    from app.intake import Intake
+    from app.intake import Intake, json_lines
     from app.lines import check_encoding, read_lines
     from cli.log import configure
     from cli.progress import count_lines, progress
@@ -123,7 +123,7 @@ def cmd_submit(store: Any, args: argparse.Namespace) -> int:
                 if result.status == "rejected" and len(rejections) < FIRST_REJECTIONS:
                     rejections.append({"line": result.line, "id": result.id, **(result.error or {})})
             last_line = results[-1].line or last_line
-            sys.stdout.write("".join(r.json_line() for r in results))
+            sys.stdout.write(json_lines(results))
             sys.stdout.flush()
             advance(len(results))
     del intake  # its warm states: the read models fold their own

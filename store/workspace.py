@@ -59,6 +59,11 @@ class Flight:
     unsaved: set[tuple[str, str]]
 
 
+def _scalar(value: Any) -> Any:
+    """``value`` if it can be a key (not an array nor an object), else None."""
+    return None if isinstance(value, list | dict) else value
+
+
 class Workspace:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -88,25 +93,30 @@ class Workspace:
             self.contracts[contract_id] = state
         return self.contracts[contract_id]
 
-    def prefetch(self, commands: Iterable[Any]) -> None:
+    def prefetch(self, commands: Sequence[dict[str, Any]]) -> None:
         """Read ahead, in one query, the contracts and the activity months that a
         batch of commands names (its generic JSON objects: ``contract_id`` and a
         ``date``) and that are not warm yet. One round trip instead of one per stream
         (on PostgreSQL each read is three: begin, select, rollback), which counts
         when a load touches many contracts and months. Only a hint: a stream it does
         not foresee is read when the rules ask for it, as before; what it reads is
-        what ``contract`` and ``shifts`` would read (nothing in flight is uncached)."""
+        what ``contract`` and ``shifts`` would read (nothing in flight is uncached).
+        Cheap: the (contract, date) pairs are gathered first, and only the few distinct
+        ones looked at."""
+        try:
+            named = {(obj.get("contract_id"), obj.get("date")): None for obj in commands}
+        except TypeError:  # an array or an object where an id or a date goes: none of them
+            named = {(_scalar(obj.get("contract_id")), _scalar(obj.get("date"))): None
+                     for obj in commands}
         contracts: dict[str, None] = {}
         months: dict[tuple[str, str], None] = {}
-        for obj in commands:
-            cid = obj.get("contract_id") if isinstance(obj, dict) else None
+        for cid, day in named:
             # the line is not checked yet: only what could be a stored id (no NUL, which no
             # database stores, nor a length the schema refuses) is worth a read
             if not isinstance(cid, str) or not cid or len(cid) > MAX_ID or "\x00" in cid:
                 continue
             if cid not in self.contracts:
                 contracts[cid] = None
-            day = obj.get("date")
             if (isinstance(day, str) and len(day) == 10 and day[4] == "-"
                     and day[:4].isdigit() and day[5:7].isdigit()):
                 key = (cid, day[:7])

@@ -123,7 +123,7 @@ async def post_commands(request: Req, body: RawBody) -> Response[bytes]:
     headers = {"X-Rejected-Count": str(rejected)}
     if array:
         return json([r.to_json() for r in results], headers=headers)
-    return Response("".join(r.json_line() for r in results).encode(), headers=headers,
+    return Response(json_lines(results).encode(), headers=headers,
                     media_type="application/x-ndjson")
 
 
