@@ -85,13 +85,16 @@ class Workspace:
 
     # -- reading ------------------------------------------------------------
     def contract(self, contract_id: str) -> ContractState | None:
-        if contract_id not in self.contracts:
-            state: ContractState | None = None
-            keeping = self._keeping(contract_id)
-            for rec in self.store.stream(contract_stream(contract_id)):
-                state = fold_in(state, rec.event, rec.position, rec.version, keeping)
-            self.contracts[contract_id] = state
-        return self.contracts[contract_id]
+        try:
+            return self.contracts[contract_id]
+        except KeyError:
+            pass
+        state: ContractState | None = None
+        keeping = self._keeping(contract_id)
+        for rec in self.store.stream(contract_stream(contract_id)):
+            state = fold_in(state, rec.event, rec.position, rec.version, keeping)
+        self.contracts[contract_id] = state
+        return state
 
     def prefetch(self, commands: Sequence[dict[str, Any]]) -> None:
         """Read ahead, in one query, the contracts and the activity months that a
@@ -200,9 +203,7 @@ class Workspace:
                     activity.evolve(pending.event)
         return activity
 
-    def month(self, contract_id: str, month: str) -> MonthShifts:
-        """A month for the rules and for pricing a statement: the warm light month."""
-        return self.shifts(contract_id, month)
+    month = shifts  # a month for the rules and for pricing a statement: the warm light month
 
     def activity_versions(self, contract_id: str, months: Iterable[str]) -> dict[str, int]:
         """Month -> current version of those activity streams (unsaved events included)."""
@@ -262,19 +263,19 @@ class Workspace:
     # -- writing ------------------------------------------------------------
     def append(self, stream: str, event: ev.Event) -> None:
         kind, rest = kind_of(stream)
-        if kind == CONTRACT:
+        if kind == ACTIVITY:  # the most frequent
+            contract_id, _, month = rest.rpartition(":")
+            light = self.shifts(contract_id, month)
+            light.evolve(event)
+            version = light.version
+            self._unsaved.add((contract_id, month))
+        elif kind == CONTRACT:
             known = None if isinstance(event, ev.ContractSigned) else self.contract(rest)
             state = self.contracts[event.contract_id] = fold_in(
                 known, event, 0, 0, self._keeping(event.contract_id))
             version = state.version
             if isinstance(event, ev.ContractSigned) and self._merchants is not None:
                 self._merchants.add(event.merchant.id)
-        elif kind == ACTIVITY:
-            contract_id, _, month = rest.rpartition(":")
-            light = self.shifts(contract_id, month)
-            light.evolve(event)
-            version = light.version
-            self._unsaved.add((contract_id, month))
         elif kind == USER:
             user = self.users[rest] = fold_user(self.user(rest), event)
             assert user is not None

@@ -26,7 +26,7 @@ from litestar.params import FromPath, FromQuery, QueryParameter, RawBody
 from app import reports
 from app.documents import default_filename, html_to_pdf, statement_document, weasyprint
 from app.export import COLUMNS, export_rows, write_csv, xlsx_bytes
-from app.intake import Result
+from app.intake import Result, json_lines
 from app.today import today
 from projections.journal import CSV_COLUMNS, beancount, csv_rows
 from schemas.reports import Balance, BreachRecord, DisputeRow, HistoryRow, Statement, Transaction
