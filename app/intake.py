@@ -71,6 +71,7 @@ class _Flying:
     parsed: list[Any]
     results: list[Result]
     elapsed: list[float]  # seconds per result, when the per-command log lines are on
+    accepted: dict[str, str]  # command id -> body hash
     rows: list[Row]
     flight: Flight | None
     future: Future[list[int]] | None
@@ -312,12 +313,12 @@ class Intake:
     def _dry(self, lines: Iterable[Line], batch: int) -> Iterator[list[Result]]:
         """Decide every batch on the states that hold the earlier ones; write nothing, and
         forget it all at the end."""
-        accepted = _Flying([], [], [], [], [], [], None, None)  # every row accepted so far
+        accepted = _Flying([], [], [], [], [], {}, [], None, None)  # every id accepted so far
         try:
             for batches, (numbers, chunk) in enumerate(_chunks(lines, batch), start=1):
                 parsed = [_parse(line) for line in chunk]
                 decided = self._decide_once(parsed, chunk, numbers, accepted)
-                accepted.rows += decided.rows
+                accepted.accepted.update(decided.accepted)
                 yield self._done(decided)
                 if batches % GC_EVERY == 0:
                     gc.collect(1)
@@ -329,7 +330,7 @@ class Intake:
         ids = [p[0] for p in parsed if p[2] is not None]
         known = self.store.known_commands(ids)
         if flying is not None:  # accepted a moment ago, not committed yet
-            known.update((cid, body_hash) for cid, body_hash, _ in flying.rows)
+            known.update(flying.accepted)
         decided = self._decide(parsed, lines, numbers, known)
         self._recheck_rejections(parsed, decided.results, flying)
         return decided
@@ -346,7 +347,7 @@ class Intake:
             return
         known = self.store.known_commands(list(suspects))
         if flying is not None:
-            known.update((cid, h) for cid, h, _ in flying.rows if cid in suspects)
+            known.update((cid, flying.accepted[cid]) for cid in suspects if cid in flying.accepted)
         for i, ((cid, obj, body_hash, _), result) in enumerate(zip(parsed, results, strict=True)):
             if result.status != "rejected" or body_hash is None or cid not in known:
                 continue
@@ -405,8 +406,7 @@ class Intake:
         self.ws.prefetch([p[1] for p in parsed if p[3] is None])  # the streams it names, at once
         results: list[Result] = []
         elapsed: list[float] = []
-        rows: list[Row] = []
-        batch_ids: dict[str, str] = {}
+        batch_ids: dict[str, str] = {}  # accepted in this batch
         timed = self.log is not None and self.log.enabled
         suspect = _suspect(lines)
         for (cid, obj, body_hash, error), line, number in zip(parsed, lines, numbers, strict=True):
@@ -425,13 +425,13 @@ class Intake:
                 result = self._apply(cid, obj, line, number, recorded_at, suspect)
                 if result.status == "accepted":
                     batch_ids[cid] = body_hash
-                    rows.append((cid, body_hash, recorded_at))
                 if timed:
                     seconds = time.perf_counter() - started
             results.append(result)
             if timed:
                 elapsed.append(seconds)
-        return _Flying(lines, numbers, parsed, results, elapsed, rows, None, None)
+        rows = [(cid, body_hash, recorded_at) for cid, body_hash in batch_ids.items()]
+        return _Flying(lines, numbers, parsed, results, elapsed, batch_ids, rows, None, None)
 
     def _apply(self, cid: str, obj: dict[str, Any], line: bytes, number: int, recorded_at: str,
                suspect: bool) -> Result:

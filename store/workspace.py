@@ -53,10 +53,12 @@ MAX_ID = 200  # characters in an id (schemas.types.Id): a longer contract_id is 
 
 @dataclass(eq=False)
 class Flight:
-    """A batch's events on their way to the store, and the months they touch."""
+    """A batch's events on their way to the store, the months they touch, and its contract
+    events by (stream, version): what a lean contract state may fetch before it is stored."""
 
     pending: list[Pending]
     unsaved: set[tuple[str, str]]
+    contract_events: dict[tuple[str, int], ev.Event]
 
 
 def _scalar(value: Any) -> Any:
@@ -76,6 +78,7 @@ class Workspace:
         self._intern = Interned()
         self.disputes: dict[str, str | None] = {}
         self.pending: list[Pending] = []
+        self._contract_events: dict[tuple[str, int], ev.Event] = {}  # those of ``pending``
         self._dispute_versions: dict[str, int] = {}
         self.users: dict[str, User | None] = {}
         self.quotes: dict[str, ev.QuoteIssued | None] = {}
@@ -153,11 +156,10 @@ class Workspace:
 
         def fetch(versions: Sequence[int]) -> list[ev.Event]:
             found = {r.version: r.event for r in self.store.stream_at(stream, versions)}
-            missing = set(versions) - found.keys()
-            for flight in (*self.inflight, Flight(self.pending, set())) if missing else ():
-                for p in flight.pending:
-                    if p.originator_version in missing and p.originator_id == stream:
-                        found[p.originator_version] = p.event
+            for version in set(versions) - found.keys():
+                for events in (*(f.contract_events for f in self.inflight), self._contract_events):
+                    if (stream, version) in events:
+                        found[version] = events[stream, version]
             return [found[v] for v in sorted(found)]
         return fetch
 
@@ -197,7 +199,7 @@ class Workspace:
         stream = activity_stream(contract_id, month)
         for rec in self.store.stream(stream):
             activity.evolve(rec.event)
-        for flight in (*self.inflight, Flight(self.pending, set())):
+        for flight in (*self.inflight, Flight(self.pending, set(), {})):
             for pending in flight.pending:
                 if pending.originator_id == stream:
                     activity.evolve(pending.event)
@@ -274,6 +276,7 @@ class Workspace:
             state = self.contracts[event.contract_id] = fold_in(
                 known, event, 0, 0, self._keeping(event.contract_id))
             version = state.version
+            self._contract_events[stream, version] = event
             if isinstance(event, ev.ContractSigned) and self._merchants is not None:
                 self._merchants.add(event.merchant.id)
         elif kind == USER:
@@ -307,8 +310,8 @@ class Workspace:
 
     def detach(self) -> Flight:
         """Hand the pending events over for saving; the states keep them folded in."""
-        flight = Flight(self.pending, self._unsaved)
-        self.pending, self._unsaved = [], set()
+        flight = Flight(self.pending, self._unsaved, self._contract_events)
+        self.pending, self._unsaved, self._contract_events = [], set(), {}
         self.inflight.append(flight)
         return flight
 
@@ -334,5 +337,6 @@ class Workspace:
         self._merchants = None
         self._versions.clear()
         self.pending = []
+        self._contract_events = {}
         self._unsaved = set()
         self.inflight = []
