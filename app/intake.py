@@ -60,6 +60,10 @@ _CANONICAL = msgspec.json.Encoder(order="sorted", decimal_format="number")
 
 
 Row = tuple[str, str, str]  # command id, body hash, recorded at
+# A line parsed: (id, body hash, error, and of the JSON object what the results and the
+# read-ahead name: its type, contract_id and date). The object itself is not kept: freed at
+# once, while it is still in the cache, it costs less than a batch of them freed later.
+Parsed = tuple[Any, str | None, E.LedgerError | None, Any, Any, Any]
 
 
 @dataclass(eq=False)
@@ -68,7 +72,7 @@ class _Flying:
 
     lines: list[Line]
     numbers: list[int]
-    parsed: list[Any]
+    parsed: list[Parsed]
     results: list[Result]
     elapsed: list[float]  # seconds per result, when the per-command log lines are on
     accepted: dict[str, str]  # command id -> body hash
@@ -132,41 +136,46 @@ def _money_hint(error: E.LedgerError) -> None:
         error.message = f"{error.field} must be an integer (money: integer fen, never a float)"
 
 
-def _parse(line: Line) -> tuple[Any, dict[str, Any] | None, str | None, E.LedgerError | None]:
-    """(id, object, body hash, error) for one line."""
+def _parse(line: Line) -> Parsed:
+    """``Parsed`` for one line."""
     if isinstance(line, Unreadable):
-        return None, None, None, typed_error(line.code, line.message, None)
+        return None, None, typed_error(line.code, line.message, None), None, None, None
     if len(line) > MAX_LINE_BYTES and len(line.rstrip(b"\r\n")) > MAX_LINE_BYTES:
-        return None, None, None, E.TooLargeError(
+        return None, None, E.TooLargeError(
             f"the line is {len(line):,} bytes: a command line is at most {MAX_LINE_BYTES:,} bytes",
-            None)
+            None), None, None, None
     try:
         obj = _PARSER.decode(line)
     except (msgspec.DecodeError, UnicodeDecodeError) as exc:
         problem = not_utf8(line) if "UTF-8" in str(exc) or "byte" in str(exc) else None
-        return None, None, None, typed_error("invalid_json", problem or f"not JSON: {exc}", None)
+        return None, None, typed_error("invalid_json", problem or f"not JSON: {exc}", None), \
+            None, None, None
     except RecursionError:
-        return None, None, None, typed_error("invalid_json", "not JSON: nested too deeply", None)
+        return None, None, typed_error("invalid_json", "not JSON: nested too deeply", None), \
+            None, None, None
     if not isinstance(obj, dict):
-        return None, None, None, typed_error("invalid_json", "a command must be a JSON object", None)
+        return None, None, typed_error("invalid_json", "a command must be a JSON object", None), \
+            None, None, None
     cid = obj.get("id")
     if len(line) > _SMALL:
         where = _too_large(obj)
         if where is not None:
             ident = cid if isinstance(cid, str) and len(cid) <= MAX_TEXT else None
-            return ident, None, None, E.TooLargeError(
+            return ident, None, E.TooLargeError(
                 f"{where[1]}: at most {MAX_TEXT:,} characters a string and {MAX_ITEMS:,} items "
-                "an array", where[0])
+                "an array", where[0]), None, None, None
+    kind, contract, day = obj.get("type"), obj.get("contract_id"), obj.get("date")
     if "id" not in obj:
-        return None, obj, None, E.MissingFieldError("Object missing required field `id`", "id")
+        error: E.LedgerError = E.MissingFieldError("Object missing required field `id`", "id")
+        return None, None, error, kind, contract, day
     if not isinstance(cid, str):
-        return cid, obj, None, typed_error("invalid_type", "id must be a string", "id")
+        return cid, None, typed_error("invalid_type", "id must be a string", "id"), \
+            kind, contract, day
     if not cid:
-        return cid, obj, None, E.InvalidValueError("id must not be empty", "id")
+        return cid, None, E.InvalidValueError("id must not be empty", "id"), kind, contract, day
     if "\x00" in cid:  # never stored, so never known: no id lookup (the schema answers)
-        return cid, obj, None, None
-    body_hash = hashlib.sha256(_CANONICAL.encode(obj)).hexdigest()
-    return cid, obj, body_hash, None
+        return cid, None, None, kind, contract, day
+    return cid, hashlib.sha256(_CANONICAL.encode(obj)).hexdigest(), None, kind, contract, day
 
 
 def _too_large(value: Any, path: str = "") -> tuple[str, str] | None:
@@ -325,9 +334,9 @@ class Intake:
         finally:
             self.ws.discard()
 
-    def _decide_once(self, parsed: list[Any], lines: list[Line], numbers: list[int],
+    def _decide_once(self, parsed: list[Parsed], lines: list[Line], numbers: list[int],
                      flying: _Flying | None) -> _Flying:
-        ids = [p[0] for p in parsed if p[2] is not None]
+        ids = [p[0] for p in parsed if p[1] is not None]
         known = self.store.known_commands(ids)
         if flying is not None:  # accepted a moment ago, not committed yet
             known.update(flying.accepted)
@@ -335,27 +344,28 @@ class Intake:
         self._recheck_rejections(parsed, decided.results, flying)
         return decided
 
-    def _recheck_rejections(self, parsed: list[Any], results: list[Result],
+    def _recheck_rejections(self, parsed: list[Parsed], results: list[Result],
                             flying: _Flying | None) -> None:
         """A rule may have rejected a command because its own events, written by
         another process after the id check, were already in the state read
         since. Its id is committed with those events, so ask again: such a
         command is a duplicate (or a reused id), not a rejection."""
-        suspects = {p[0]: p[2] for p, r in zip(parsed, results, strict=True)
-                    if r.status == "rejected" and p[2] is not None}
+        suspects = {p[0]: p[1] for p, r in zip(parsed, results, strict=True)
+                    if r.status == "rejected" and p[1] is not None}
         if not suspects:
             return
         known = self.store.known_commands(list(suspects))
         if flying is not None:
             known.update((cid, flying.accepted[cid]) for cid in suspects if cid in flying.accepted)
-        for i, ((cid, obj, body_hash, _), result) in enumerate(zip(parsed, results, strict=True)):
+        for i, ((cid, body_hash, _, kind, contract, _), result) in enumerate(
+                zip(parsed, results, strict=True)):
             if result.status != "rejected" or body_hash is None or cid not in known:
                 continue
             if known[cid] == body_hash:
                 results[i] = Result(cid, "duplicate", None, result.command_type,
                                     result.contract_id, result.line)
             else:
-                results[i] = self._rejected(cid, obj, E.IdReusedError(
+                results[i] = self._rejected(cid, kind, contract, E.IdReusedError(
                     f"command id {cid} was accepted with a different body", "id"), result.line)
 
     def _launch(self, writer: ThreadPoolExecutor, decided: _Flying) -> _Flying:
@@ -397,33 +407,35 @@ class Intake:
             return self._done(decided)
         raise RuntimeError("gave up after repeated write conflicts with other writers")
 
-    def _decide(self, parsed: list[Any], lines: list[Line], numbers: list[int],
+    def _decide(self, parsed: list[Parsed], lines: list[Line], numbers: list[int],
                 known: dict[str, str]) -> _Flying:
         """Decide every line of a batch, in order, on the warm states; the per-command log
         lines' seconds are measured only when they are on."""
         recorded_at = _now()
         self.ws.today = self.today or today()
-        self.ws.prefetch([p[1] for p in parsed if p[3] is None])  # the streams it names, at once
+        self.ws.prefetch([(p[4], p[5]) for p in parsed if p[2] is None])  # its streams, at once
         results: list[Result] = []
         elapsed: list[float] = []
         batch_ids: dict[str, str] = {}  # accepted in this batch
         timed = self.log is not None and self.log.enabled
         suspect = _suspect(lines)
-        for (cid, obj, body_hash, error), line, number in zip(parsed, lines, numbers, strict=True):
+        for (cid, body_hash, error, kind, contract, _), line, number in zip(
+                parsed, lines, numbers, strict=True):
             seconds = 0.0
             if error is not None:
-                result = self._rejected(cid, obj, error, number)
+                result = self._rejected(cid, kind, contract, error, number)
             elif (previous := batch_ids.get(cid) or known.get(cid)) is not None:
                 if previous == body_hash:
-                    result = Result(cid, "duplicate", None, obj.get("type"), _contract(obj), number)
+                    result = Result(cid, "duplicate", None, kind, _text(contract), number)
                 else:
-                    result = self._rejected(cid, obj, E.IdReusedError(
+                    result = self._rejected(cid, kind, contract, E.IdReusedError(
                         f"command id {cid} was accepted with a different body", "id"), number)
             else:
                 assert isinstance(line, bytes)  # an unreadable line has its error already
                 started = time.perf_counter() if timed else 0.0
-                result = self._apply(cid, obj, line, number, recorded_at, suspect)
+                result = self._apply(cid, kind, contract, line, number, recorded_at, suspect)
                 if result.status == "accepted":
+                    assert body_hash is not None  # a line without one is rejected
                     batch_ids[cid] = body_hash
                 if timed:
                     seconds = time.perf_counter() - started
@@ -433,37 +445,35 @@ class Intake:
         rows = [(cid, body_hash, recorded_at) for cid, body_hash in batch_ids.items()]
         return _Flying(lines, numbers, parsed, results, elapsed, batch_ids, rows, None, None)
 
-    def _apply(self, cid: str, obj: dict[str, Any], line: bytes, number: int, recorded_at: str,
-               suspect: bool) -> Result:
+    def _apply(self, cid: str, kind: Any, contract: Any, line: bytes, number: int,
+               recorded_at: str, suspect: bool) -> Result:
         """Check and decide one line (``suspect``: the batch may hold NUL or a far date)."""
         try:
             command = _COMMANDS.decode(line)
         except msgspec.ValidationError as exc:
-            return self._rejected(cid, obj, schema_error(str(exc)), number)
-        if suspect and (value_error := _text_and_dates(obj, line)) is not None:
-            return self._rejected(cid, obj, value_error, number)
+            return self._rejected(cid, kind, contract, schema_error(str(exc)), number)
+        if suspect and (value_error := _text_and_dates(_PARSER.decode(line), line)) is not None:
+            return self._rejected(cid, kind, contract, value_error, number)
         meta = {"command_id": cid, "recorded_at": recorded_at}
         if self.submitted_by is not None:
             meta["submitted_by"] = self.submitted_by
         try:
             emitted = decide_command(self.ws, command, meta)
         except E.LedgerError as error:
-            return self._rejected(cid, obj, error, number)
+            return self._rejected(cid, kind, contract, error, number)
         append = self.ws.append
         for stream, event in emitted:
             append(stream, event)
-        return Result(cid, "accepted", None, obj.get("type"), emitted[0][1].contract_id or None,
-                      number)
+        return Result(cid, "accepted", None, kind, emitted[0][1].contract_id or None, number)
 
     @staticmethod
-    def _rejected(cid: Any, obj: dict[str, Any] | None, error: E.LedgerError,
+    def _rejected(cid: Any, kind: Any, contract: Any, error: E.LedgerError,
                   number: int | None) -> Result:
+        """``kind`` and ``contract``: the line's ``type`` and ``contract_id``, as parsed."""
         _money_hint(error)
-        kind = obj.get("type") if isinstance(obj, dict) else None
         return Result(cid, "rejected", _error(error.code, error.message, error.field),
-                      kind if isinstance(kind, str) else None, _contract(obj), number)
+                      _text(kind), _text(contract), number)
 
 
-def _contract(obj: dict[str, Any] | None) -> str | None:
-    value = obj.get("contract_id") if isinstance(obj, dict) else None
+def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None

@@ -99,24 +99,22 @@ class Workspace:
         self.contracts[contract_id] = state
         return state
 
-    def prefetch(self, commands: Sequence[dict[str, Any]]) -> None:
+    def prefetch(self, named: Sequence[tuple[Any, Any]]) -> None:
         """Read ahead, in one query, the contracts and the activity months that a
-        batch of commands names (its generic JSON objects: ``contract_id`` and a
-        ``date``) and that are not warm yet. One round trip instead of one per stream
-        (on PostgreSQL each read is three: begin, select, rollback), which counts
-        when a load touches many contracts and months. Only a hint: a stream it does
-        not foresee is read when the rules ask for it, as before; what it reads is
-        what ``contract`` and ``shifts`` would read (nothing in flight is uncached).
-        Cheap: the (contract, date) pairs are gathered first, and only the few distinct
-        ones looked at."""
+        batch of commands names (``contract_id`` and ``date`` of each line's JSON
+        object, not checked yet) and that are not warm yet. One round trip instead of
+        one per stream (on PostgreSQL each read is three: begin, select, rollback),
+        which counts when a load touches many contracts and months. Only a hint: a
+        stream it does not foresee is read when the rules ask for it, as before; what
+        it reads is what ``contract`` and ``shifts`` would read (nothing in flight is
+        uncached). Cheap: only the few distinct pairs are looked at."""
         try:
-            named = {(obj.get("contract_id"), obj.get("date")): None for obj in commands}
+            distinct = dict.fromkeys(named)
         except TypeError:  # an array or an object where an id or a date goes: none of them
-            named = {(_scalar(obj.get("contract_id")), _scalar(obj.get("date"))): None
-                     for obj in commands}
+            distinct = dict.fromkeys((_scalar(cid), _scalar(day)) for cid, day in named)
         contracts: dict[str, None] = {}
         months: dict[tuple[str, str], None] = {}
-        for cid, day in named:
+        for cid, day in distinct:
             # the line is not checked yet: only what could be a stored id (no NUL, which no
             # database stores, nor a length the schema refuses) is worth a read
             if not isinstance(cid, str) or not cid or len(cid) > MAX_ID or "\x00" in cid:
