@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import operator
 import signal
 import sys
 from collections import Counter
@@ -25,6 +26,7 @@ from cli.args import Subcommands, UsageError, add_as, date_arg, out, submitter
 from cli.exits import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 
 FIRST_REJECTIONS = 10  # how many the summary lists
+_status = operator.attrgetter("status")
 
 
 def register(cmds: Subcommands) -> None:
@@ -118,10 +120,12 @@ def cmd_submit(store: Any, args: argparse.Namespace) -> int:
                         submitted_by=submitter(args), dry_run=args.dry_run)
         lines = read_lines(handle, encoding=args.encoding, stop=lambda: stop.requested)
         for results in intake.batches(lines):  # a batch's results once it is stored
-            for result in results:
-                counts[result.status] += 1
-                if result.status == "rejected" and len(rejections) < FIRST_REJECTIONS:
-                    rejections.append({"line": result.line, "id": result.id, **(result.error or {})})
+            rejected = counts["rejected"]
+            counts.update(map(_status, results))
+            if counts["rejected"] > rejected and len(rejections) < FIRST_REJECTIONS:
+                rejections += [{"line": r.line, "id": r.id, **(r.error or {})}
+                               for r in results if r.status == "rejected"
+                               ][:FIRST_REJECTIONS - len(rejections)]
             last_line = results[-1].line or last_line
             sys.stdout.write(json_lines(results))
             sys.stdout.flush()
