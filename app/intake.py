@@ -121,10 +121,11 @@ class _Answer(msgspec.Struct, omit_defaults=True):
 _ANSWER = msgspec.json.Encoder()
 
 
-def json_lines(results: Iterable[Result]) -> str:
-    """Each result's ``to_json`` as a line of JSON (without the intermediate dicts), all in
-    one encoding call."""
-    return _ANSWER.encode_lines([_Answer(r.line, r.id, r.status, r.error) for r in results]).decode()
+def encode_results(results: list[Result], array: bool) -> bytes:
+    """Results as ``submit`` prints them, in one call: JSON Lines, or a JSON array of the
+    same objects (``to_json``'s shape)."""
+    answers = [_Answer(r.line, r.id, r.status, r.error) for r in results]
+    return _ANSWER.encode(answers) if array else _ANSWER.encode_lines(answers)
 
 
 def _error(code: str, message: str, field: str | None) -> dict[str, Any]:

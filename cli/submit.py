@@ -99,7 +99,7 @@ class _Encoded:
 
 def cmd_submit(store: Any, args: argparse.Namespace) -> int:
     from app.commandlog import CommandLog
-    from app.intake import Intake, json_lines
+    from app.intake import Intake, encode_results
     from app.lines import check_encoding, read_lines
     from cli.log import configure
     from cli.progress import count_lines, progress
@@ -127,7 +127,7 @@ def cmd_submit(store: Any, args: argparse.Namespace) -> int:
                                for r in results if r.status == "rejected"
                                ][:FIRST_REJECTIONS - len(rejections)]
             last_line = results[-1].line or last_line
-            sys.stdout.write(json_lines(results))
+            sys.stdout.write(encode_results(results, array=False).decode())
             sys.stdout.flush()
             advance(len(results))
     del intake  # its warm states: the read models fold their own

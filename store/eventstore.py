@@ -278,8 +278,13 @@ class Store:
         return [r[0] for r in rows]
 
     def last_position_of_prefix(self, prefix: str) -> int:
-        """The log position of the last event in any stream starting with ``prefix`` (0: none)."""
-        rows = self.query(f"SELECT MAX({self._pos_col}) FROM {EVENTS_TABLE} "
+        """The log position of the last event in any stream starting with ``prefix`` (0: none).
+
+        ``+ 0`` keeps PostgreSQL on the stream-name index: given ``MAX(notification_id)`` its
+        planner walks the position index backwards from the newest event, filtering by name,
+        which for the few ``user:`` streams read every event since the last user (0.4 s on a
+        0.3x year, on every signed-in request of a server)."""
+        rows = self.query(f"SELECT MAX({self._pos_col} + 0) FROM {EVENTS_TABLE} "
                           "WHERE originator_id >= ? AND originator_id < ?",
                           (prefix, prefix + "\uffff"))
         return int(rows[0][0] or 0)

@@ -26,7 +26,7 @@ from litestar.params import FromPath, FromQuery, QueryParameter, RawBody
 from app import reports
 from app.documents import default_filename, html_to_pdf, statement_document, weasyprint
 from app.export import COLUMNS, export_rows, write_csv, xlsx_bytes
-from app.intake import Result, json_lines
+from app.intake import Result, encode_results
 from app.today import today
 from projections.journal import CSV_COLUMNS, beancount, csv_rows
 from schemas.reports import Balance, BreachRecord, DisputeRow, HistoryRow, Statement, Transaction
@@ -112,19 +112,19 @@ def _acc(access: Any) -> dict[str, Any]:
 async def post_commands(request: Req, body: RawBody) -> Response[bytes]:
     ctx, user = ctx_of(request), user_of(request)
 
-    def run() -> tuple[list[Result], bool]:
+    def run() -> tuple[list[Result], bool, bytes]:
         lines, array = sub.split(body)
-        return sub.submit(ctx, user, lines), array
+        results = sub.submit(ctx, user, lines)
+        return results, array, encode_results(results, array)
 
-    # one request at a time on the submits' own thread, waiting there for the write lane
-    results, array = await asyncio.get_running_loop().run_in_executor(ctx.submits, run)
-    rejected = sum(r.status == "rejected" for r in results)
+    # one request at a time on the submits' own thread, waiting there for the write lane and
+    # encoding the answer there too: nothing of a 1,000-command batch runs on the event loop,
+    # where every read would wait behind it
+    results, array, answer = await asyncio.get_running_loop().run_in_executor(ctx.submits, run)
     request.state.commands = len(results)
-    headers = {"X-Rejected-Count": str(rejected)}
-    if array:
-        return json([r.to_json() for r in results], headers=headers)
-    return Response(json_lines(results).encode(), headers=headers,
-                    media_type="application/x-ndjson")
+    headers = {"X-Rejected-Count": str(sum(r.status == "rejected" for r in results))}
+    return Response(answer, headers=headers,
+                    media_type="application/json" if array else "application/x-ndjson")
 
 
 # -- reports --------------------------------------------------------------------------------
