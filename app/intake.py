@@ -60,9 +60,9 @@ _CANONICAL = msgspec.json.Encoder(order="sorted", decimal_format="number")
 
 
 Row = tuple[str, str, str]  # command id, body hash, recorded at
-# A line parsed: (id, body hash, error, and of the JSON object what the results and the
-# read-ahead name: its type, contract_id and date). The object itself is not kept: freed at
-# once, while it is still in the cache, it costs less than a batch of them freed later.
+# A line parsed: (id, body hash, error, and of its JSON object what the results and the
+# read-ahead need: its type, contract_id and date). The object itself is not kept past its
+# line; the rare check that needs it again (``_text_and_dates``) decodes the line again.
 Parsed = tuple[Any, str | None, E.LedgerError | None, Any, Any, Any]
 
 
@@ -200,8 +200,8 @@ def _too_large(value: Any, path: str = "") -> tuple[str, str] | None:
     return None
 
 
-# A quoted date with a year outside 1900-2999: found from its "-MM-DD\"" (hyphens are fewer
-# than quotes), the year looked at behind it.
+# A quoted date whose year is outside 1900-2999. The search stops at each -MM-DD" ending (a
+# line has fewer hyphens than quotes) and looks behind it for the opening quote and the year.
 _FAR_YEAR = re.compile(rb'-\d\d-\d\d"(?<="(?:0\d|1[0-8]|[3-9]\d)\d\d-\d\d-\d\d")')
 _NUL = b"\\u0000"
 FIRST_DAY, LAST_DAY = "1900-01-01", "2999-12-31"
