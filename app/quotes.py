@@ -30,7 +30,7 @@ from typing import Any
 import msgspec
 
 from app.errors import ReportError
-from app.statements import contract_state
+from app.reports import contract_state
 from billing.plan import day_shifts
 from decide.quotes import last_valid_day
 from ledger.contract import ContractState

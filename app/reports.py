@@ -14,7 +14,9 @@ from schemas.reports import Balance, BreachRecord, DisputeRow, HistoryRow, Trans
 from store import readmodels as readmodel
 
 if TYPE_CHECKING:
+    from ledger.contract import ContractState
     from store.eventstore import Recorded, Store
+    from store.view import View
 
 # What a report reads from the read models (an issued statement, the statements, balances,
 # the journal) needs only the tables; what folds the events (drafts, --as-of, breaches,
@@ -44,6 +46,14 @@ def statement(store: Store, contract_id: str, period: str, live: bool, on: dt.da
         assert sv.issued is not None
         return {**to_plain(sv.statement), "issued": to_plain(sv.issued)}
     return to_plain(sv.statement)
+
+
+def contract_state(view: View, contract_id: str) -> ContractState:
+    """The contract as ``view`` sees it; ``ReportError`` when the ledger does not hold it."""
+    state = view.contract(contract_id)
+    if state is None:
+        raise ReportError(f"contract {contract_id} is not known", "unknown_contract")
+    return state
 
 
 def _known(store: Store, contract_id: str | None) -> None:
@@ -82,7 +92,6 @@ def balances(store: Store, contract_id: str | None, as_of: str | None) -> list[B
         if contract_id and not rows:
             raise ReportError(f"contract {contract_id} is not known", "unknown_contract")
         return rows
-    from app.statements import contract_state
     from store.view import View
 
     view = View(store, as_of=as_of)
@@ -94,7 +103,6 @@ def balances(store: Store, contract_id: str | None, as_of: str | None) -> list[B
 
 def breaches(store: Store, contract_id: str | None, period: str | None, on: dt.date,
              as_of: str | None) -> list[BreachRecord]:
-    from app.statements import contract_state
     from ledger.periods import PeriodError, check_period
     from projections.breaches import evaluate
     from store.view import View
@@ -115,7 +123,6 @@ def breaches(store: Store, contract_id: str | None, period: str | None, on: dt.d
 
 
 def disputes(store: Store, contract_id: str | None, as_of: str | None = None) -> list[DisputeRow]:
-    from app.statements import contract_state
     from store.view import View
 
     view = View(store, as_of=as_of)
@@ -160,7 +167,7 @@ def history(store: Store, contract_id: str, as_of: str | None) -> list[HistoryRo
 
 def explain(store: Store, contract_id: str, period: str, line: str) -> dict[str, Any]:
     """The lines of ``line``'s code on the issued statement and every event behind them."""
-    from app.statements import contract_state, issued_again, statement_view
+    from app.statements import issued_again, statement_view
     from store.view import View
 
     sv = statement_view(store, contract_id, period, live=False, on=None, as_of=None)

@@ -23,6 +23,7 @@ from typing import Literal
 import msgspec
 
 from app.errors import ReportError
+from app.reports import contract_state
 from billing.statement import Draft, draft, reissue
 from ledger.contract import ContractState
 from ledger.periods import PeriodError, check_period
@@ -51,13 +52,6 @@ class StatementView:
     @property
     def activity_period(self) -> str | None:
         return self.state.activity_period_of(self.statement.period)
-
-
-def contract_state(view: View, contract_id: str) -> ContractState:
-    state = view.contract(contract_id)
-    if state is None:
-        raise ReportError(f"contract {contract_id} is not known", "unknown_contract")
-    return state
 
 
 def statement_view(store: Store, contract_id: str, period: str, *, live: bool,

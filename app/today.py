@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from zoneinfo import ZoneInfo
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")  # no daylight saving since 1991
 
@@ -22,6 +21,8 @@ def zone() -> dt.tzinfo:
     name = os.environ.get("LEDGER_TZ", "").strip() or "Asia/Shanghai"
     if name == "Asia/Shanghai":
         return SHANGHAI
+    from zoneinfo import ZoneInfo  # noqa: PLC0415  (another zone only: it loads sysconfig)
+
     try:
         return ZoneInfo(name)
     except (ValueError, OSError, KeyError) as exc:  # unknown or malformed zone name

@@ -7,7 +7,7 @@ import datetime as dt
 
 from billing.calc import Calc
 from billing.penalties import qa_penalty, understaffing
-from billing.plan import MonthLoader, day_shifts
+from billing.plan import DayShift, MonthLoader, day_shifts
 from billing.service import base, commission, extra_shifts, fixed_fee, special_day
 from ledger.contract import ContractState
 
@@ -25,14 +25,19 @@ def activity_lines(state: ContractState, months: MonthLoader, period: str,
     """base, special_day and commission (or extra_shifts), then understaffing and
     qa_penalty, whose cap needs the service fee of the lines before it."""
     shifts = day_shifts(state, months, period, cutoff)
-    lines: list[Calc] = []
-    if state.fixed:
-        lines += extra_shifts(state, shifts, period)
-        service_fee = fixed_fee(state, period).amount_fen + sum(c.amount_fen for c in lines)
-    else:
-        lines += [base(state, shifts, period), *special_day(state, shifts, period)]
-        service_fee = sum(c.amount_fen for c in lines)
+    lines, service_fee = service_lines(state, shifts, period)
+    if not state.fixed:
         lines.append(commission(state, months, period, cutoff))
     lines.append(understaffing(state, shifts, period))
     lines.append(qa_penalty(state, period, cutoff, service_fee))
     return lines
+
+
+def service_lines(state: ContractState, shifts: list[DayShift], period: str) -> tuple[list[Calc], int]:
+    """The lines pricing the agent-shifts (base and special_day, or extra_shifts) and the
+    service fee the QA cap is a rate of: theirs, plus the fixed fee under a fixed fee."""
+    if state.fixed:
+        lines = extra_shifts(state, shifts, period)
+        return lines, fixed_fee(state, period).amount_fen + sum(c.amount_fen for c in lines)
+    lines = [base(state, shifts, period), *special_day(state, shifts, period)]
+    return lines, sum(c.amount_fen for c in lines)

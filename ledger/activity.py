@@ -5,7 +5,8 @@ unretracted shift; sales and service metrics as lists. Which of them are
 billable is decided at billing time (liveness judged with what is known then).
 
 ``Month`` is what rules and billing read of a month; ``MonthActivity`` is its
-plain form, with every event's command id as evidence. The store may hand out
+plain form, with the command id of every shift, sale and metric it holds as
+evidence (a retraction leaves none: the shift it retracts is gone). The store may hand out
 a compact form of the same interface (``store.light``), whose evidence is
 empty: ``agents_on`` then gives ``None`` for the command ids.
 """
@@ -43,21 +44,15 @@ class MonthActivity:
     version: int = 0
     shifts: dict[tuple[dt.date, str], dict[str, str]] = field(
         default_factory=lambda: defaultdict(dict))  # (date, code) -> agent -> command id
-    shift_evidence: dict[tuple[dt.date, str], list[str]] = field(
-        default_factory=lambda: defaultdict(list))
     sales: list[ev.SalesRecorded] = field(default_factory=list)
     metrics: list[ev.ServiceMetricsRecorded] = field(default_factory=list)
 
     def evolve(self, event: ev.Event) -> None:
         self.version += 1
         if isinstance(event, ev.ShiftRecorded):
-            key = (event.date, event.shift)
-            self.shifts[key][event.agent_id] = event.command_id
-            self.shift_evidence[key].append(event.command_id)
+            self.shifts[(event.date, event.shift)][event.agent_id] = event.command_id
         elif isinstance(event, ev.ShiftRetracted):
-            key = (event.date, event.shift)
-            self.shifts[key].pop(event.agent_id, None)
-            self.shift_evidence[key].append(event.command_id)
+            self.shifts[(event.date, event.shift)].pop(event.agent_id, None)
         elif isinstance(event, ev.SalesRecorded):
             self.sales.append(event)
         elif isinstance(event, ev.ServiceMetricsRecorded):

@@ -8,15 +8,28 @@ place money is rounded.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Iterable
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, Inexact, localcontext
 from fractions import Fraction
 
 ZERO = Fraction(0)
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[Inexact])  # never rounds
 
 
 def exact(rate: Decimal | int) -> Fraction:
     """A decimal rate as an exact rational."""
     return Fraction(rate)
+
+
+def weighted_sum(terms: Iterable[tuple[int, Decimal]]) -> Fraction:
+    """Σ weight × value as an exact rational: decimal arithmetic that never rounds (an
+    inexact step would raise), then one conversion; summing ``Fraction`` products gives
+    the same number a dozen times slower."""
+    total = Decimal(0)
+    with localcontext(_EXACT):
+        for weight, value in terms:
+            total += weight * value
+    return Fraction(total)
 
 
 def round_fen(amount: Fraction | int) -> int:

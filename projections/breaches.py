@@ -16,12 +16,12 @@ from fractions import Fraction
 import msgspec
 
 from billing.account import allocation_fee
-from billing.activity import activity_lines
-from billing.penalties import qa_failures
-from billing.plan import day_shifts
+from billing.activity import service_lines
+from billing.penalties import qa_failures, qa_penalty
+from billing.plan import DayShift, day_shifts
 from ledger.activity import MonthActivity
 from ledger.contract import ContractState
-from ledger.money import ZERO, exact, round_fen
+from ledger.money import ZERO, exact, round_fen, weighted_sum
 from ledger.periods import bounds, months_of, next_period
 from schemas.reports import BreachRecord
 
@@ -53,10 +53,13 @@ def evaluate(state: ContractState, months: Callable[[str], MonthActivity], on: d
 
     if wanted("understaffed_shift") or wanted("qa_failures") or wanted("slow_response"):
         for period in periods_until(state, horizon):
+            ended = bounds(period)[1] < on  # then its shifts before ``on`` are all of them
+            shifts = (day_shifts(state, months, period, on)
+                      if wanted("understaffed_shift") or (ended and wanted("qa_failures")) else [])
             if wanted("understaffed_shift"):
-                records += _understaffed(state, months, period, on)
-            if bounds(period)[1] < on:
-                records += _qa(state, months, period) if wanted("qa_failures") else []
+                records += _understaffed(state, shifts, period)
+            if ended:
+                records += _qa(state, shifts, period) if wanted("qa_failures") else []
                 records += _slow(state, months, period) if wanted("slow_response") else []
     records += _late_payments(state, on) if wanted("late_payment") else []
     records += _deposit(state, on) if wanted("deposit_late") else []
@@ -75,10 +78,9 @@ def _record(state: ContractState, rule: str, key: str, party: str, period: str, 
                         period, on, detail, list(dict.fromkeys(evidence)), amount, status)
 
 
-def _understaffed(state: ContractState, months: Callable[[str], MonthActivity], period: str,
-                  on: dt.date) -> list[BreachRecord]:
+def _understaffed(state: ContractState, shifts: list[DayShift], period: str) -> list[BreachRecord]:
     out = []
-    for s in day_shifts(state, months, period, on):
+    for s in shifts:
         if s.missing <= 0:
             continue
         fen = state.terms_on(s.day).penalties.understaffing_fen
@@ -89,13 +91,15 @@ def _understaffed(state: ContractState, months: Callable[[str], MonthActivity], 
     return out
 
 
-def _qa(state: ContractState, months: Callable[[str], MonthActivity], period: str) -> list[BreachRecord]:
+def _qa(state: ContractState, shifts: list[DayShift], period: str) -> list[BreachRecord]:
+    """The period's QA failures past the threshold, with the ``qa_penalty`` its statement
+    bills (capped at a rate of the service fee of ``shifts``, every shift of the period)."""
     failures = qa_failures(state, period, None)
     _, last = bounds(period)
     threshold = state.terms_on(last).penalties.qa_breach_failures
     if len(failures) < threshold:
         return []
-    penalty = next(c for c in activity_lines(state, months, period, None) if c.code == "qa_penalty")
+    penalty = qa_penalty(state, period, None, service_lines(state, shifts, period)[1])
     return [_record(
         state, "qa_failures", period, "provider", period, failures[threshold - 1].date,
         f"{len(failures)} QA failures in {period} (threshold {threshold})",
@@ -104,16 +108,13 @@ def _qa(state: ContractState, months: Callable[[str], MonthActivity], period: st
 
 def _slow(state: ContractState, months: Callable[[str], MonthActivity], period: str) -> list[BreachRecord]:
     first, last = bounds(period)
-    sessions, weighted, evidence = 0, ZERO, []
-    for month in months_of(period):
-        for metric in months(month).metrics:
-            if first <= metric.date <= last:
-                sessions += metric.sessions
-                weighted += metric.sessions * exact(metric.avg_first_response_s)
-                evidence.append(metric.command_id)
+    metrics = [m for month in months_of(period) for m in months(month).metrics
+               if first <= m.date <= last]
+    sessions = sum(m.sessions for m in metrics)
     if not sessions:
         return []
-    mean = weighted / sessions
+    mean = weighted_sum((m.sessions, m.avg_first_response_s) for m in metrics) / sessions
+    evidence = [m.command_id for m in metrics]
     limit = exact(state.terms_on(last).kpi.max_first_response_s)
     if mean <= limit:
         return []

@@ -13,9 +13,7 @@ from schemas.events import TOPICS, Event
 from schemas.types import enc_hook, stored_dec_hook
 
 _ENCODER = msgspec.json.Encoder(enc_hook=enc_hook)
-_DECODERS = {
-    name: msgspec.json.Decoder(type=cls, dec_hook=stored_dec_hook) for name, cls in TOPICS.items()
-}
+_DECODERS: dict[str, msgspec.json.Decoder[Event]] = {}  # a topic's, built when first read
 
 
 def encode_event(event: Event) -> bytes:
@@ -25,7 +23,10 @@ def encode_event(event: Event) -> bytes:
 def decode_event(topic: str, state: bytes) -> Event:
     decoder = _DECODERS.get(topic)
     if decoder is None:
-        raise StoreError(f"unknown event topic {topic!r} in the log")
+        cls = TOPICS.get(topic)
+        if cls is None:
+            raise StoreError(f"unknown event topic {topic!r} in the log")
+        decoder = _DECODERS[topic] = msgspec.json.Decoder(type=cls, dec_hook=stored_dec_hook)
     return decoder.decode(state)
 
 

@@ -31,6 +31,7 @@ from urllib.parse import unquote, urlsplit
 import msgspec
 from eventsourcing.application import Application
 
+from schemas.events import Event
 from store.codec import (  # re-exported: the store's vocabulary
     Pending,
     Recorded,
@@ -227,6 +228,13 @@ class Store:
             (stream_id,),
         )
         return [Recorded(r[0], stream_id, r[1], decode_event(r[2], bytes(r[3]))) for r in rows]
+
+    def events(self, stream_id: str) -> list[Event]:
+        """A stream's events in version order, without positions: a fold of a whole stream
+        (a month of activity: thousands of events) needs no ``Recorded`` around each."""
+        rows = self.query(f"SELECT topic, state FROM {EVENTS_TABLE} WHERE originator_id = ? "
+                          "ORDER BY originator_version", (stream_id,))
+        return [decode_event(topic, bytes(state)) for topic, state in rows]
 
     def streams(self, stream_ids: Sequence[str]) -> dict[str, list[Recorded]]:
         """Several streams at once (one query per 500): stream -> its events in version

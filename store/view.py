@@ -47,7 +47,10 @@ class View:
         return self.as_of is None or rec.event.recorded_at <= self.as_of
 
     def records(self, stream: str) -> list[Recorded]:
-        return [r for r in self.store.stream(stream) if self.keep(r)]
+        records = self.store.stream(stream)
+        if self.as_of is None and self.before is None:  # everything: nothing to filter
+            return records
+        return [r for r in records if self.keep(r)]
 
     def contract(self, contract_id: str) -> ContractState | None:
         state: ContractState | None = None
@@ -59,8 +62,10 @@ class View:
         key = (contract_id, month)
         if key not in self._months:
             activity = MonthActivity(month)
-            for rec in self.records(activity_stream(contract_id, month)):
-                activity.evolve(rec.event)
+            stream = activity_stream(contract_id, month)
+            for event in (self.store.events(stream) if self.as_of is None and self.before is None
+                          else [r.event for r in self.records(stream)]):
+                activity.evolve(event)
             self._months[key] = activity
         return self._months[key]
 
