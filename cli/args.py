@@ -14,7 +14,7 @@ import argparse
 import datetime as dt
 import sys
 from collections.abc import Callable
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 from schemas.names import PERIOD_FORMS
 
@@ -89,14 +89,16 @@ class Subcommands:
     ``"write"`` may create it, ``"none"`` needs no store at all.
     """
 
-    def __init__(self, sub: Any) -> None:
+    def __init__(self, sub: Any, only: str | None = None) -> None:
         self.sub = sub
+        self.only = only  # build this subcommand alone (``cli.main.parse``), or every one
+        self.built: list[str] = []
 
     def add(self, name: str, help_: str, run: Run, *, example: str, as_of: bool = False,
             json: bool = True, store: str = "read") -> argparse.ArgumentParser:
-        sp: argparse.ArgumentParser = self.sub.add_parser(
-            name, help=help_, description=help_[:1].upper() + help_[1:] + ".",
-            epilog=f"example:\n  {example}", formatter_class=argparse.RawDescriptionHelpFormatter)
+        sp = self.parser_for(name, help=help_, description=help_[:1].upper() + help_[1:] + ".",
+                             epilog=f"example:\n  {example}",
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
         if json:
             sp.add_argument("--json", action="store_true",
                             help="exact JSON on stdout; errors as one JSON object on stderr")
@@ -107,6 +109,23 @@ class Subcommands:
         if not json:
             sp.set_defaults(json=False)
         return sp
+
+    def parser_for(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        """The subparser ``name`` (``add_parser``'s arguments), or a stand-in that ignores
+        what is added to it when this run builds another subcommand."""
+        if self.only is not None and name != self.only:
+            return cast(argparse.ArgumentParser, _Unbuilt())
+        self.built.append(name)
+        sp: argparse.ArgumentParser = self.sub.add_parser(name, **kwargs)
+        return sp
+
+
+class _Unbuilt:
+    """Stands in for the parser of a subcommand this run does not build: every call a
+    ``register`` makes on it (``add_argument``, ``set_defaults``, groups) does nothing."""
+
+    def __getattr__(self, name: str) -> Callable[..., _Unbuilt]:
+        return lambda *args, **kwargs: self
 
 
 def name_arg(text: str) -> str:

@@ -37,11 +37,11 @@ def _common(sp: argparse.ArgumentParser, presets: str) -> None:
 
 
 def register(cmds: Subcommands) -> None:
-    imp = cmds.sub.add_parser("import", help="turn a roster or a service report into commands",
-                              description="Turn a roster or a service report into commands.",
-                              epilog="example:\n  ledger import shifts roster.xlsx --contract "
-                                     "JINXIU-TM-01 --preset roster-grid",
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    imp = cmds.parser_for("import", help="turn a roster or a service report into commands",
+                          description="Turn a roster or a service report into commands.",
+                          epilog="example:\n  ledger import shifts roster.xlsx --contract "
+                                 "JINXIU-TM-01 --preset roster-grid",
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
     kinds = Subcommands(imp.add_subparsers(dest="kind", required=True, metavar="KIND",
                                            parser_class=Parser,
                                            help="shifts (a roster) or service (a platform report)"))

@@ -68,3 +68,27 @@ def test_help_exits_0_and_prints_the_example(capsys: pytest.CaptureFixture[str])
     assert main(["statement", "--help"]) == 0
     assert "ledger statement YIYI-TB-01 2026-10" in capsys.readouterr().out
 
+
+
+def test_a_run_builds_only_its_subcommand_and_it_is_the_same_parser() -> None:
+    from cli.main import parse, parser
+
+    full = _subparsers(parser())
+    for name, sub in full.items():
+        alone = parser(only=name)
+        assert alone.get_default("built") == [name]
+        assert _subparsers(alone)[name].format_help() == sub.format_help(), name
+    args = parse(["--db", "x.db", "balance", "C1", "--json"])
+    assert (args.db, args.command, args.contract, args.json) == ("x.db", "balance", "C1", True)
+    assert args.built == ["balance"]
+
+
+def test_no_subcommand_or_an_unknown_one_goes_to_the_whole_parser(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from cli.main import main
+
+    assert main(["--help"]) == 0
+    listing = capsys.readouterr().out
+    assert "balance" in listing and "import" in listing and "migrate" in listing
+    assert main(["--db", "x.db", "no-such-command"]) == 2
+    assert "invalid choice" in capsys.readouterr().err
