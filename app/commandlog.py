@@ -6,12 +6,14 @@ outcome, duration, and the error's code and field). No line holds a command's bo
 from __future__ import annotations
 
 import logging
+import operator
 import time
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any, Protocol
 
 STATUSES = ("accepted", "duplicate", "rejected")
+_status = operator.attrgetter("status")
 
 
 class _Result(Protocol):
@@ -50,7 +52,7 @@ class CommandLog:
     def batch(self, results: Iterable[_Result]) -> None:
         """A batch committed (its results are about to be answered): its counts by
         status, the seconds since the previous batch's line and the rate."""
-        counts = Counter(r.status for r in results)
+        counts = Counter(map(_status, results))
         self.totals.update(counts)
         self.batches += 1
         now = time.perf_counter()

@@ -60,6 +60,10 @@ _CANONICAL = msgspec.json.Encoder(order="sorted", decimal_format="number")
 
 
 Row = tuple[str, str, str]  # command id, body hash, recorded at
+# A line parsed: (id, body hash, error, and of its JSON object what the results and the
+# read-ahead need: its type, contract_id and date). The object itself is not kept past its
+# line; the rare check that needs it again (``_text_and_dates``) decodes the line again.
+Parsed = tuple[Any, str | None, E.LedgerError | None, Any, Any, Any]
 
 
 @dataclass(eq=False)
@@ -68,8 +72,10 @@ class _Flying:
 
     lines: list[Line]
     numbers: list[int]
-    parsed: list[Any]
-    results: list[tuple[Result, float]]
+    parsed: list[Parsed]
+    results: list[Result]
+    elapsed: list[float]  # seconds per result, when the per-command log lines are on
+    accepted: dict[str, str]  # command id -> body hash
     rows: list[Row]
     flight: Flight | None
     future: Future[list[int]] | None
@@ -80,7 +86,7 @@ def _chunks(lines: Iterable[Line], size: int) -> Iterator[tuple[list[int], list[
     numbers: list[int] = []
     chunk: list[Line] = []
     for number, line in enumerate(lines, start=1):
-        if isinstance(line, Unreadable) or line.strip():
+        if line[:1] == b"{" or isinstance(line, Unreadable) or line.strip():
             numbers.append(number)
             chunk.append(line)
             if len(chunk) >= size:
@@ -104,10 +110,6 @@ class Result(msgspec.Struct):
             out["error"] = self.error
         return out
 
-    def json_line(self) -> str:
-        """``to_json`` as one line of JSON, without the intermediate dict."""
-        return _ANSWER.encode(_Answer(self.line, self.id, self.status, self.error)).decode() + "\n"
-
 
 class _Answer(msgspec.Struct, omit_defaults=True):
     line: int | None
@@ -126,9 +128,6 @@ def encode_results(results: list[Result], array: bool) -> bytes:
     return _ANSWER.encode(answers) if array else _ANSWER.encode_lines(answers)
 
 
-Decided = list[tuple[Result, float]]
-
-
 def _error(code: str, message: str, field: str | None) -> dict[str, Any]:
     return {"code": code, "message": message, "field": field}
 
@@ -138,41 +137,46 @@ def _money_hint(error: E.LedgerError) -> None:
         error.message = f"{error.field} must be an integer (money: integer fen, never a float)"
 
 
-def _parse(line: Line) -> tuple[Any, dict[str, Any] | None, str | None, E.LedgerError | None]:
-    """(id, object, body hash, error) for one line."""
+def _parse(line: Line) -> Parsed:
+    """``Parsed`` for one line."""
     if isinstance(line, Unreadable):
-        return None, None, None, typed_error(line.code, line.message, None)
+        return None, None, typed_error(line.code, line.message, None), None, None, None
     if len(line) > MAX_LINE_BYTES and len(line.rstrip(b"\r\n")) > MAX_LINE_BYTES:
-        return None, None, None, E.TooLargeError(
+        return None, None, E.TooLargeError(
             f"the line is {len(line):,} bytes: a command line is at most {MAX_LINE_BYTES:,} bytes",
-            None)
+            None), None, None, None
     try:
         obj = _PARSER.decode(line)
     except (msgspec.DecodeError, UnicodeDecodeError) as exc:
         problem = not_utf8(line) if "UTF-8" in str(exc) or "byte" in str(exc) else None
-        return None, None, None, typed_error("invalid_json", problem or f"not JSON: {exc}", None)
+        return None, None, typed_error("invalid_json", problem or f"not JSON: {exc}", None), \
+            None, None, None
     except RecursionError:
-        return None, None, None, typed_error("invalid_json", "not JSON: nested too deeply", None)
+        return None, None, typed_error("invalid_json", "not JSON: nested too deeply", None), \
+            None, None, None
     if not isinstance(obj, dict):
-        return None, None, None, typed_error("invalid_json", "a command must be a JSON object", None)
+        return None, None, typed_error("invalid_json", "a command must be a JSON object", None), \
+            None, None, None
     cid = obj.get("id")
     if len(line) > _SMALL:
         where = _too_large(obj)
         if where is not None:
             ident = cid if isinstance(cid, str) and len(cid) <= MAX_TEXT else None
-            return ident, None, None, E.TooLargeError(
+            return ident, None, E.TooLargeError(
                 f"{where[1]}: at most {MAX_TEXT:,} characters a string and {MAX_ITEMS:,} items "
-                "an array", where[0])
+                "an array", where[0]), None, None, None
+    kind, contract, day = obj.get("type"), obj.get("contract_id"), obj.get("date")
     if "id" not in obj:
-        return None, obj, None, E.MissingFieldError("Object missing required field `id`", "id")
+        error: E.LedgerError = E.MissingFieldError("Object missing required field `id`", "id")
+        return None, None, error, kind, contract, day
     if not isinstance(cid, str):
-        return cid, obj, None, typed_error("invalid_type", "id must be a string", "id")
+        return cid, None, typed_error("invalid_type", "id must be a string", "id"), \
+            kind, contract, day
     if not cid:
-        return cid, obj, None, E.InvalidValueError("id must not be empty", "id")
+        return cid, None, E.InvalidValueError("id must not be empty", "id"), kind, contract, day
     if "\x00" in cid:  # never stored, so never known: no id lookup (the schema answers)
-        return cid, obj, None, None
-    body_hash = hashlib.sha256(_CANONICAL.encode(obj)).hexdigest()
-    return cid, obj, body_hash, None
+        return cid, None, None, kind, contract, day
+    return cid, hashlib.sha256(_CANONICAL.encode(obj)).hexdigest(), None, kind, contract, day
 
 
 def _too_large(value: Any, path: str = "") -> tuple[str, str] | None:
@@ -196,14 +200,27 @@ def _too_large(value: Any, path: str = "") -> tuple[str, str] | None:
     return None
 
 
-_FAR_YEAR = re.compile(rb'"(?:0\d|1[0-8]|[3-9]\d)\d\d-\d\d-\d\d"')
+# A quoted date whose year is outside 1900-2999. The search stops at each -MM-DD" ending (a
+# line has fewer hyphens than quotes) and looks behind it for the opening quote and the year.
+_FAR_YEAR = re.compile(rb'-\d\d-\d\d"(?<="(?:0\d|1[0-8]|[3-9]\d)\d\d-\d\d-\d\d")')
+_NUL = b"\\u0000"
 FIRST_DAY, LAST_DAY = "1900-01-01", "2999-12-31"
+
+
+def _suspect(lines: list[Line]) -> bool:
+    """Could a line of the batch hold NUL in text or a date outside 1900-2999? One look at
+    all of its bytes: when none can, ``_text_and_dates`` need not look at any line."""
+    try:
+        text = b"\n".join(lines)  # type: ignore[arg-type]  # an unreadable line: TypeError
+    except TypeError:
+        text = b"\n".join(line for line in lines if isinstance(line, bytes))
+    return text.find(_NUL) >= 0 or _FAR_YEAR.search(text) is not None
 
 
 def _text_and_dates(obj: dict[str, Any], line: bytes) -> E.LedgerError | None:
     """What no database stores (NUL in text) and dates outside 1900-2999 (a typo, and
     beyond them date arithmetic overflows). Cheap: both are looked for in the raw line first."""
-    if b"\\u0000" in line:
+    if line.find(_NUL) >= 0:
         where = _find(obj, lambda v: "\x00" in v)
         if where is not None:
             return E.InvalidValueError("text must not contain NUL (\\u0000)", where)
@@ -306,53 +323,51 @@ class Intake:
     def _dry(self, lines: Iterable[Line], batch: int) -> Iterator[list[Result]]:
         """Decide every batch on the states that hold the earlier ones; write nothing, and
         forget it all at the end."""
-        accepted = _Flying([], [], [], [], [], None, None)  # every row accepted so far
+        accepted = _Flying([], [], [], [], [], {}, [], None, None)  # every id accepted so far
         try:
             for batches, (numbers, chunk) in enumerate(_chunks(lines, batch), start=1):
                 parsed = [_parse(line) for line in chunk]
                 decided = self._decide_once(parsed, chunk, numbers, accepted)
-                accepted.rows += decided.rows
+                accepted.accepted.update(decided.accepted)
                 yield self._done(decided)
                 if batches % GC_EVERY == 0:
                     gc.collect(1)
         finally:
             self.ws.discard()
 
-    def _decide_once(self, parsed: list[Any], lines: list[Line], numbers: list[int],
+    def _decide_once(self, parsed: list[Parsed], lines: list[Line], numbers: list[int],
                      flying: _Flying | None) -> _Flying:
-        ids = [p[0] for p in parsed if p[2] is not None]
+        ids = [p[0] for p in parsed if p[1] is not None]
         known = self.store.known_commands(ids)
         if flying is not None:  # accepted a moment ago, not committed yet
-            known.update((cid, body_hash) for cid, body_hash, _ in flying.rows)
-        results, rows = self._decide(parsed, lines, known)
-        self._recheck_rejections(parsed, results, flying)
-        for (result, _), number in zip(results, numbers, strict=True):
-            result.line = number
-        return _Flying(lines, numbers, parsed, results, rows, None, None)
+            known.update(flying.accepted)
+        decided = self._decide(parsed, lines, numbers, known)
+        self._recheck_rejections(parsed, decided.results, flying)
+        return decided
 
-    def _recheck_rejections(self, parsed: list[Any], results: Decided,
+    def _recheck_rejections(self, parsed: list[Parsed], results: list[Result],
                             flying: _Flying | None) -> None:
         """A rule may have rejected a command because its own events, written by
         another process after the id check, were already in the state read
         since. Its id is committed with those events, so ask again: such a
         command is a duplicate (or a reused id), not a rejection."""
-        suspects = {p[0]: p[2] for p, (r, _) in zip(parsed, results, strict=True)
-                    if r.status == "rejected" and p[2] is not None}
+        suspects = {p[0]: p[1] for p, r in zip(parsed, results, strict=True)
+                    if r.status == "rejected" and p[1] is not None}
         if not suspects:
             return
         known = self.store.known_commands(list(suspects))
         if flying is not None:
-            known.update((cid, h) for cid, h, _ in flying.rows if cid in suspects)
-        for i, ((cid, obj, body_hash, _), (result, elapsed)) in enumerate(
+            known.update((cid, flying.accepted[cid]) for cid in suspects if cid in flying.accepted)
+        for i, ((cid, body_hash, _, kind, contract, _), result) in enumerate(
                 zip(parsed, results, strict=True)):
             if result.status != "rejected" or body_hash is None or cid not in known:
                 continue
             if known[cid] == body_hash:
-                results[i] = (Result(cid, "duplicate", None, result.command_type,
-                                     result.contract_id), elapsed)
+                results[i] = Result(cid, "duplicate", None, result.command_type,
+                                    result.contract_id, result.line)
             else:
-                results[i] = (self._rejected(cid, obj, E.IdReusedError(
-                    f"command id {cid} was accepted with a different body", "id")), elapsed)
+                results[i] = self._rejected(cid, kind, contract, E.IdReusedError(
+                    f"command id {cid} was accepted with a different body", "id"), result.line)
 
     def _launch(self, writer: ThreadPoolExecutor, decided: _Flying) -> _Flying:
         flight = self.ws.detach()
@@ -375,10 +390,10 @@ class Intake:
     def _done(self, flying: _Flying) -> list[Result]:
         if self.log is not None:
             if self.log.enabled:  # the per-command lines (debug)
-                for result, elapsed in flying.results:
+                for result, elapsed in zip(flying.results, flying.elapsed, strict=True):
                     self.log.command(result, elapsed)
-            self.log.batch(r for r, _ in flying.results)
-        return [r for r, _ in flying.results]
+            self.log.batch(flying.results)
+        return flying.results
 
     def _redo(self, flying: _Flying) -> list[Result]:
         """Decide and write a batch again, synchronously, until it lands."""
@@ -393,63 +408,73 @@ class Intake:
             return self._done(decided)
         raise RuntimeError("gave up after repeated write conflicts with other writers")
 
-    def _decide(self, parsed: list[Any], lines: list[Line],
-                known: dict[str, str]) -> tuple[Decided, list[Row]]:
+    def _decide(self, parsed: list[Parsed], lines: list[Line], numbers: list[int],
+                known: dict[str, str]) -> _Flying:
+        """Decide every line of a batch, in order, on the warm states; the per-command log
+        lines' seconds are measured only when they are on."""
         recorded_at = _now()
         self.ws.today = self.today or today()
-        self.ws.prefetch(p[1] for p in parsed if p[3] is None)  # the streams it names, at once
-        results: Decided = []
-        rows: list[Row] = []
-        batch_ids: dict[str, str] = {}
-        for (cid, obj, body_hash, error), line in zip(parsed, lines, strict=True):
-            started = time.perf_counter()
+        self.ws.prefetch([(p[4], p[5]) for p in parsed if p[2] is None])  # its streams, at once
+        results: list[Result] = []
+        elapsed: list[float] = []
+        batch_ids: dict[str, str] = {}  # accepted in this batch
+        timed = self.log is not None and self.log.enabled
+        suspect = _suspect(lines)
+        for (cid, body_hash, error, kind, contract, _), line, number in zip(
+                parsed, lines, numbers, strict=True):
+            seconds = 0.0
             if error is not None:
-                results.append((self._rejected(cid, obj, error), 0.0))
-                continue
-            previous = batch_ids.get(cid) or known.get(cid)
-            if previous is not None:
+                result = self._rejected(cid, kind, contract, error, number)
+            elif (previous := batch_ids.get(cid) or known.get(cid)) is not None:
                 if previous == body_hash:
-                    results.append((Result(cid, "duplicate", None, obj.get("type"),
-                                           _contract(obj)), 0.0))
+                    result = Result(cid, "duplicate", None, kind, _text(contract), number)
                 else:
-                    results.append((self._rejected(cid, obj, E.IdReusedError(
-                        f"command id {cid} was accepted with a different body", "id")), 0.0))
-                continue
-            assert isinstance(line, bytes)  # an unreadable line has its error already
-            result = self._apply(cid, obj, line, recorded_at)
-            if result.status == "accepted":
-                batch_ids[cid] = body_hash
-                rows.append((cid, body_hash, recorded_at))
-            results.append((result, time.perf_counter() - started))
-        return results, rows
+                    result = self._rejected(cid, kind, contract, E.IdReusedError(
+                        f"command id {cid} was accepted with a different body", "id"), number)
+            else:
+                assert isinstance(line, bytes)  # an unreadable line has its error already
+                started = time.perf_counter() if timed else 0.0
+                result = self._apply(cid, kind, contract, line, number, recorded_at, suspect)
+                if result.status == "accepted":
+                    assert body_hash is not None  # a line without one is rejected
+                    batch_ids[cid] = body_hash
+                if timed:
+                    seconds = time.perf_counter() - started
+            results.append(result)
+            if timed:
+                elapsed.append(seconds)
+        rows = [(cid, body_hash, recorded_at) for cid, body_hash in batch_ids.items()]
+        return _Flying(lines, numbers, parsed, results, elapsed, batch_ids, rows, None, None)
 
-    def _apply(self, cid: str, obj: dict[str, Any], line: bytes, recorded_at: str) -> Result:
+    def _apply(self, cid: str, kind: Any, contract: Any, line: bytes, number: int,
+               recorded_at: str, suspect: bool) -> Result:
+        """Check and decide one line (``suspect``: the batch may hold NUL or a far date)."""
         try:
             command = _COMMANDS.decode(line)
         except msgspec.ValidationError as exc:
-            return self._rejected(cid, obj, schema_error(str(exc)))
-        value_error = _text_and_dates(obj, line)
-        if value_error is not None:
-            return self._rejected(cid, obj, value_error)
+            return self._rejected(cid, kind, contract, schema_error(str(exc)), number)
+        if suspect and (value_error := _text_and_dates(_PARSER.decode(line), line)) is not None:
+            return self._rejected(cid, kind, contract, value_error, number)
         meta = {"command_id": cid, "recorded_at": recorded_at}
         if self.submitted_by is not None:
             meta["submitted_by"] = self.submitted_by
         try:
             emitted = decide_command(self.ws, command, meta)
         except E.LedgerError as error:
-            return self._rejected(cid, obj, error)
+            return self._rejected(cid, kind, contract, error, number)
+        append = self.ws.append
         for stream, event in emitted:
-            self.ws.append(stream, event)
-        return Result(cid, "accepted", None, obj.get("type"), emitted[0][1].contract_id or None)
+            append(stream, event)
+        return Result(cid, "accepted", None, kind, emitted[0][1].contract_id or None, number)
 
     @staticmethod
-    def _rejected(cid: Any, obj: dict[str, Any] | None, error: E.LedgerError) -> Result:
+    def _rejected(cid: Any, kind: Any, contract: Any, error: E.LedgerError,
+                  number: int | None) -> Result:
+        """``kind`` and ``contract``: the line's ``type`` and ``contract_id``, as parsed."""
         _money_hint(error)
-        kind = obj.get("type") if isinstance(obj, dict) else None
         return Result(cid, "rejected", _error(error.code, error.message, error.field),
-                      kind if isinstance(kind, str) else None, _contract(obj))
+                      _text(kind), _text(contract), number)
 
 
-def _contract(obj: dict[str, Any] | None) -> str | None:
-    value = obj.get("contract_id") if isinstance(obj, dict) else None
+def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None

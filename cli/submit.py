@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import operator
 import signal
 import sys
 from collections import Counter
@@ -25,6 +26,7 @@ from cli.args import Subcommands, UsageError, add_as, date_arg, out, submitter
 from cli.exits import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 
 FIRST_REJECTIONS = 10  # how many the summary lists
+_status = operator.attrgetter("status")
 
 
 def register(cmds: Subcommands) -> None:
@@ -97,7 +99,7 @@ class _Encoded:
 
 def cmd_submit(store: Any, args: argparse.Namespace) -> int:
     from app.commandlog import CommandLog
-    from app.intake import Intake
+    from app.intake import Intake, encode_results
     from app.lines import check_encoding, read_lines
     from cli.log import configure
     from cli.progress import count_lines, progress
@@ -118,12 +120,14 @@ def cmd_submit(store: Any, args: argparse.Namespace) -> int:
                         submitted_by=submitter(args), dry_run=args.dry_run)
         lines = read_lines(handle, encoding=args.encoding, stop=lambda: stop.requested)
         for results in intake.batches(lines):  # a batch's results once it is stored
-            for result in results:
-                counts[result.status] += 1
-                if result.status == "rejected" and len(rejections) < FIRST_REJECTIONS:
-                    rejections.append({"line": result.line, "id": result.id, **(result.error or {})})
+            rejected = counts["rejected"]
+            counts.update(map(_status, results))
+            if counts["rejected"] > rejected and len(rejections) < FIRST_REJECTIONS:
+                rejections += [{"line": r.line, "id": r.id, **(r.error or {})}
+                               for r in results if r.status == "rejected"
+                               ][:FIRST_REJECTIONS - len(rejections)]
             last_line = results[-1].line or last_line
-            sys.stdout.write("".join(r.json_line() for r in results))
+            sys.stdout.write(encode_results(results, array=False).decode())
             sys.stdout.flush()
             advance(len(results))
     del intake  # its warm states: the read models fold their own

@@ -22,8 +22,10 @@ from schemas import events as ev
 
 
 def _shift_code(state: ContractState, day: dt.date, code: str) -> None:
-    if code not in {s.code for s in state.terms_on(day).staffing.shifts}:
-        raise E.UnknownShiftError(f"{code} is not a shift of the plan on {day}", "shift")
+    for shift in state.terms_on(day).staffing.shifts:
+        if shift.code == code:
+            return
+    raise E.UnknownShiftError(f"{code} is not a shift of the plan on {day}", "shift")
 
 
 def record_shift(st: State, c: C.RecordShift, m: Meta) -> Emitted:

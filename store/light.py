@@ -92,12 +92,10 @@ class MonthShifts:
         mask = self._mask(self._key(day, code))
         agents = self.index.agents
         out: list[tuple[str, str | None]] = []
-        index = 0
-        while mask:
-            if mask & 1:
-                out.append((agents[index], None))
-            mask >>= 1
-            index += 1
+        while mask:  # the set bits only, lowest first
+            low = mask & -mask
+            out.append((agents[low.bit_length() - 1], None))
+            mask ^= low
         return out
 
     def sale_rows(self) -> list[tuple[dt.date, int, str | None]]:

@@ -53,10 +53,17 @@ MAX_ID = 200  # characters in an id (schemas.types.Id): a longer contract_id is 
 
 @dataclass(eq=False)
 class Flight:
-    """A batch's events on their way to the store, and the months they touch."""
+    """A batch's events on their way to the store, the months they touch, and its contract
+    events by (stream, version): what a lean contract state may fetch before it is stored."""
 
     pending: list[Pending]
     unsaved: set[tuple[str, str]]
+    contract_events: dict[tuple[str, int], ev.Event]
+
+
+def _scalar(value: Any) -> Any:
+    """``value`` if it can be a key (not an array nor an object), else None."""
+    return None if isinstance(value, list | dict) else value
 
 
 class Workspace:
@@ -71,6 +78,7 @@ class Workspace:
         self._intern = Interned()
         self.disputes: dict[str, str | None] = {}
         self.pending: list[Pending] = []
+        self._contract_events: dict[tuple[str, int], ev.Event] = {}  # those of ``pending``
         self._dispute_versions: dict[str, int] = {}
         self.users: dict[str, User | None] = {}
         self.quotes: dict[str, ev.QuoteIssued | None] = {}
@@ -80,33 +88,39 @@ class Workspace:
 
     # -- reading ------------------------------------------------------------
     def contract(self, contract_id: str) -> ContractState | None:
-        if contract_id not in self.contracts:
-            state: ContractState | None = None
-            keeping = self._keeping(contract_id)
-            for rec in self.store.stream(contract_stream(contract_id)):
-                state = fold_in(state, rec.event, rec.position, rec.version, keeping)
-            self.contracts[contract_id] = state
-        return self.contracts[contract_id]
+        try:
+            return self.contracts[contract_id]
+        except KeyError:
+            pass
+        state: ContractState | None = None
+        keeping = self._keeping(contract_id)
+        for rec in self.store.stream(contract_stream(contract_id)):
+            state = fold_in(state, rec.event, rec.position, rec.version, keeping)
+        self.contracts[contract_id] = state
+        return state
 
-    def prefetch(self, commands: Iterable[Any]) -> None:
+    def prefetch(self, named: Sequence[tuple[Any, Any]]) -> None:
         """Read ahead, in one query, the contracts and the activity months that a
-        batch of commands names (its generic JSON objects: ``contract_id`` and a
-        ``date``) and that are not warm yet. One round trip instead of one per stream
-        (on PostgreSQL each read is three: begin, select, rollback), which counts
-        when a load touches many contracts and months. Only a hint: a stream it does
-        not foresee is read when the rules ask for it, as before; what it reads is
-        what ``contract`` and ``shifts`` would read (nothing in flight is uncached)."""
+        batch of commands names (``contract_id`` and ``date`` of each line's JSON
+        object, not checked yet) and that are not warm yet. One round trip instead of
+        one per stream (on PostgreSQL each read is three: begin, select, rollback),
+        which counts when a load touches many contracts and months. Only a hint: a
+        stream it does not foresee is read when the rules ask for it, as before; what
+        it reads is what ``contract`` and ``shifts`` would read (nothing in flight is
+        uncached). Cheap: only the few distinct pairs are looked at."""
+        try:
+            distinct = dict.fromkeys(named)
+        except TypeError:  # an array or an object where an id or a date goes: none of them
+            distinct = dict.fromkeys((_scalar(cid), _scalar(day)) for cid, day in named)
         contracts: dict[str, None] = {}
         months: dict[tuple[str, str], None] = {}
-        for obj in commands:
-            cid = obj.get("contract_id") if isinstance(obj, dict) else None
+        for cid, day in distinct:
             # the line is not checked yet: only what could be a stored id (no NUL, which no
             # database stores, nor a length the schema refuses) is worth a read
             if not isinstance(cid, str) or not cid or len(cid) > MAX_ID or "\x00" in cid:
                 continue
             if cid not in self.contracts:
                 contracts[cid] = None
-            day = obj.get("date")
             if (isinstance(day, str) and len(day) == 10 and day[4] == "-"
                     and day[:4].isdigit() and day[5:7].isdigit()):
                 key = (cid, day[:7])
@@ -140,11 +154,10 @@ class Workspace:
 
         def fetch(versions: Sequence[int]) -> list[ev.Event]:
             found = {r.version: r.event for r in self.store.stream_at(stream, versions)}
-            missing = set(versions) - found.keys()
-            for flight in (*self.inflight, Flight(self.pending, set())) if missing else ():
-                for p in flight.pending:
-                    if p.originator_version in missing and p.originator_id == stream:
-                        found[p.originator_version] = p.event
+            for version in set(versions) - found.keys():
+                for events in (*(f.contract_events for f in self.inflight), self._contract_events):
+                    if (stream, version) in events:
+                        found[version] = events[stream, version]
             return [found[v] for v in sorted(found)]
         return fetch
 
@@ -184,15 +197,13 @@ class Workspace:
         stream = activity_stream(contract_id, month)
         for rec in self.store.stream(stream):
             activity.evolve(rec.event)
-        for flight in (*self.inflight, Flight(self.pending, set())):
+        for flight in (*self.inflight, Flight(self.pending, set(), {})):
             for pending in flight.pending:
                 if pending.originator_id == stream:
                     activity.evolve(pending.event)
         return activity
 
-    def month(self, contract_id: str, month: str) -> MonthShifts:
-        """A month for the rules and for pricing a statement: the warm light month."""
-        return self.shifts(contract_id, month)
+    month = shifts  # a month for the rules and for pricing a statement: the warm light month
 
     def activity_versions(self, contract_id: str, months: Iterable[str]) -> dict[str, int]:
         """Month -> current version of those activity streams (unsaved events included)."""
@@ -252,19 +263,20 @@ class Workspace:
     # -- writing ------------------------------------------------------------
     def append(self, stream: str, event: ev.Event) -> None:
         kind, rest = kind_of(stream)
-        if kind == CONTRACT:
-            known = None if isinstance(event, ev.ContractSigned) else self.contract(rest)
-            state = self.contracts[event.contract_id] = fold_in(
-                known, event, 0, 0, self._keeping(event.contract_id))
-            version = state.version
-            if isinstance(event, ev.ContractSigned) and self._merchants is not None:
-                self._merchants.add(event.merchant.id)
-        elif kind == ACTIVITY:
+        if kind == ACTIVITY:  # the most frequent
             contract_id, _, month = rest.rpartition(":")
             light = self.shifts(contract_id, month)
             light.evolve(event)
             version = light.version
             self._unsaved.add((contract_id, month))
+        elif kind == CONTRACT:
+            known = None if isinstance(event, ev.ContractSigned) else self.contract(rest)
+            state = self.contracts[event.contract_id] = fold_in(
+                known, event, 0, 0, self._keeping(event.contract_id))
+            version = state.version
+            self._contract_events[stream, version] = event
+            if isinstance(event, ev.ContractSigned) and self._merchants is not None:
+                self._merchants.add(event.merchant.id)
         elif kind == USER:
             user = self.users[rest] = fold_user(self.user(rest), event)
             assert user is not None
@@ -296,8 +308,8 @@ class Workspace:
 
     def detach(self) -> Flight:
         """Hand the pending events over for saving; the states keep them folded in."""
-        flight = Flight(self.pending, self._unsaved)
-        self.pending, self._unsaved = [], set()
+        flight = Flight(self.pending, self._unsaved, self._contract_events)
+        self.pending, self._unsaved, self._contract_events = [], set(), {}
         self.inflight.append(flight)
         return flight
 
@@ -323,5 +335,6 @@ class Workspace:
         self._merchants = None
         self._versions.clear()
         self.pending = []
+        self._contract_events = {}
         self._unsaved = set()
         self.inflight = []
