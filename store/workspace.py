@@ -195,12 +195,11 @@ class Workspace:
         """Everything of a month, for billing: the stored stream plus unsaved events."""
         activity = MonthActivity(month)
         stream = activity_stream(contract_id, month)
-        for rec in self.store.stream(stream):
-            activity.evolve(rec.event)
-        for flight in (*self.inflight, Flight(self.pending, set(), {})):
-            for pending in flight.pending:
-                if pending.originator_id == stream:
-                    activity.evolve(pending.event)
+        for event in self.store.events(stream):
+            activity.evolve(event)
+        for pending in (*(p for f in self.inflight for p in f.pending), *self.pending):
+            if pending.originator_id == stream:
+                activity.evolve(pending.event)
         return activity
 
     month = shifts  # a month for the rules and for pricing a statement: the warm light month
