@@ -103,7 +103,7 @@ class Workspace:
         """Read ahead, in one query, the contracts and the activity months that a
         batch of commands names (``contract_id`` and ``date`` of each line's JSON
         object, not checked yet) and that are not warm yet. One round trip instead of
-        one per stream (on PostgreSQL each read is three: begin, select, rollback),
+        one per stream (on PostgreSQL each read is a round trip to the server),
         which counts when a load touches many contracts and months. Only a hint: a
         stream it does not foresee is read when the rules ask for it, as before; what
         it reads is what ``contract`` and ``shifts`` would read (nothing in flight is
