@@ -1,8 +1,10 @@
 """The server's users as the store knows them (issue 17): list, find by token, new tokens.
 
 Users are facts in streams ``user:<name>`` (``ledger.users``). ``Directory`` keeps them in
-memory for a server and reloads them whenever a user event was written since it last looked
-(one indexed query per question), so a revocation takes effect on the next request.
+memory for a server and reloads them whenever a user event was written since it last looked,
+so a revocation takes effect on the next request. Whether one was is one indexed query; given
+a ``WriteWatch`` (``store.notices``: a PostgreSQL server) the query is asked only when a write
+was heard since the last one, instead of on every request.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import threading
 from ledger.streams import USER
 from ledger.users import User, fold_user, token_hash
 from store.eventstore import Store
+from store.notices import WriteWatch
 
 TOKEN_PREFIX = "lgr_"
 
@@ -38,18 +41,22 @@ def all_users(store: Store) -> list[User]:
 class Directory:
     """Active users by token hash, reloaded when the ``user:`` streams moved."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, watch: WriteWatch | None = None) -> None:
         self.store = store
+        self.watch = watch
         self._mark: int | None = None
         self._by_hash: dict[str, User] = {}
         self._by_name: dict[str, User] = {}
         self._lock = threading.Lock()
 
     def _fresh(self) -> None:
-        mark = self.store.last_position_of_prefix(f"{USER}:")
-        if mark == self._mark:
-            return
+        if self.watch is not None and not self.watch.maybe_changed():
+            with self._lock:  # a reload another thread began is awaited, not overtaken
+                return
         with self._lock:
+            mark = self.store.last_position_of_prefix(f"{USER}:")
+            if mark == self._mark:
+                return
             users = all_users(self.store)
             self._by_hash = {u.token_sha256: u for u in users if u.active}
             self._by_name = {u.name: u for u in users}

@@ -60,7 +60,7 @@ def create_app(store: Store, logger: Any) -> Litestar:
         security=[{"bearer": []}])
     ctx = Context.of(store, logger)
     return Litestar(
-        route_handlers=ROUTES, on_shutdown=[ctx.close], guards=[guard],
+        route_handlers=ROUTES, on_startup=[ctx.start], on_shutdown=[ctx.close], guards=[guard],
         exception_handlers={Exception: handle},
         middleware=[security_and_log(logger)], openapi_config=openapi,
         template_config=templates(), state=State({"ctx": ctx}),
