@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
+import msgspec
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
@@ -51,6 +52,38 @@ def _chain_rows(previous: bytes, positions: Sequence[int],
 
 _EDIT_REFUSED = "ledger_events is append-only: {op} refused"
 
+# Each table's rows of a batch go in as one statement, not one ``executemany`` row at a time:
+# Python's sqlite3 binds each row holding the GIL and lets it go only around the step, so a
+# writer thread beside the thread deciding the next batch waited for the GIL once per row.
+# One statement is one step: SQLite reads the rows out of a JSON array (and the events'
+# states out of one blob, by offset) with the GIL released for the whole batch.
+
+
+def _columns(n: int) -> str:
+    """The first ``n`` items of each JSON array ``json_each`` yields, as columns."""
+    return ", ".join(f"json_extract(value, '$[{i}]')" for i in range(n))
+
+
+_INSERT_COMMANDS = (f"INSERT INTO {COMMANDS_TABLE} (command_id, body_hash, recorded_at) "
+                    f"SELECT {_columns(3)} FROM json_each(?)")
+_INSERT_EVENTS = (f"INSERT INTO {EVENTS_TABLE} (originator_id, originator_version, topic, state) "
+                  f"SELECT {_columns(3)}, substr(?2, json_extract(value, '$[3]'), "
+                  "json_extract(value, '$[4]')) FROM json_each(?1)")
+_INSERT_CHAIN = f"INSERT INTO {CHAIN_TABLE} (position, link) SELECT {_columns(2)} FROM json_each(?)"
+_json = msgspec.json.Encoder()
+
+
+def _packed(stored: Sequence[StoredEvent]) -> tuple[bytes, bytes]:
+    """The events as ``_INSERT_EVENTS`` takes them: a JSON array of (stream, version, topic,
+    offset, length) and the states end to end in one blob (substr counts from 1)."""
+    heads = []
+    at = 1
+    for s in stored:
+        n = len(s.state)
+        heads.append((s.originator_id, s.originator_version, s.topic, at, n))
+        at += n
+    return _json.encode(heads), b"".join(s.state for s in stored)
+
 
 class SqliteLedgerRecorder(SQLiteApplicationRecorder):
     def __init__(self, datastore: Any, events_table_name: str = EVENTS_TABLE) -> None:
@@ -83,17 +116,16 @@ class SqliteLedgerRecorder(SQLiteApplicationRecorder):
         c.execute("PRAGMA wal_autocheckpoint = 10000")
         # Writing the command rows first takes SQLite's write lock, so the
         # rowids below are ours alone: max(rowid)+1 onwards, in order.
-        c.executemany(f"INSERT INTO {COMMANDS_TABLE} VALUES (?,?,?)", commands)
+        if commands:
+            c.execute(_INSERT_COMMANDS, (_json.encode(commands),))
         c.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM {EVENTS_TABLE}")
         first = int(c.fetchone()[0]) + 1
-        c.executemany(
-            self.insert_events_statement,
-            [(s.originator_id, s.originator_version, s.topic, s.state) for s in stored_events],
-        )
+        if stored_events:
+            c.execute(_INSERT_EVENTS, _packed(stored_events))
         positions = list(range(first, first + len(stored_events)))
         if positions:
             c.execute(_CHAIN_HEAD)
             head = c.fetchone()
             rows = _chain_rows(bytes.fromhex(head[0]) if head else GENESIS, positions, stored_events)
-            c.executemany(f"INSERT INTO {CHAIN_TABLE} VALUES (?, ?)", rows)
+            c.execute(_INSERT_CHAIN, (_json.encode(rows),))
         return positions
