@@ -76,7 +76,7 @@ def migrate(source: str, target: str, quiet: bool) -> dict[str, Any]:
 def _child(argv: list[str], stdout: Any, level: str) -> dict[str, Any]:
     """As ``bench.run_child`` (wall time, CPU, the child's own peak RSS through the same
     launcher), with the log level given and stderr a pipe read to its end."""
-    env = os.environ | {"LEDGER_LOG_LEVEL": level}
+    env = bench.CHILD_ENV | {"LEDGER_LOG_LEVEL": level}
     with tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile(suffix=".json") as report:
         subprocess.run([sys.executable, "-c", bench.LAUNCHER, report.name, *argv],
                        stdout=stdout, stderr=err, env=env, cwd=bench.ROOT, check=True)

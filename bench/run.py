@@ -231,6 +231,14 @@ def ledger_argv() -> list[str]:
     return [found] if found else [sys.executable, "-m", "cli.main"]
 
 
+# Python's default settings, as on a user's machine: it writes the bytecode cache on the first
+# run and reads it afterwards. A sandbox or CI may set PYTHONDONTWRITEBYTECODE, which leaves
+# the project's own modules (an editable install: pip compiled only site-packages) to be
+# compiled from source by every process, 0.1-0.2 s a run. bench/startup.py and
+# bench/migrate.py use the same.
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 # A small launcher between the runner and the measured child. Linux carries a process's
 # peak RSS across fork and exec (the child's ru_maxrss starts at its parent's high-water
 # mark), so a child forked straight from this runner, which holds a million rows for
@@ -253,8 +261,9 @@ def run_child(argv: list[str], stdout: Any, quiet: bool = True) -> dict[str, Any
 
     ``quiet``: ``LEDGER_LOG_LEVEL=warning``; otherwise the logging as shipped (the
     variable removed). Either way stderr is a pipe this process drains as the child
-    writes (as a shell pipeline or a job runner would), its size counted."""
-    env = {k: v for k, v in os.environ.items() if k != "LEDGER_LOG_LEVEL"}
+    writes (as a shell pipeline or a job runner would), its size counted. Python's
+    bytecode cache is on, as on a user's machine (``CHILD_ENV``)."""
+    env = {k: v for k, v in CHILD_ENV.items() if k != "LEDGER_LOG_LEVEL"}
     if quiet:
         env["LEDGER_LOG_LEVEL"] = "warning"
     with tempfile.NamedTemporaryFile(suffix=".json") as report:

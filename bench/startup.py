@@ -26,6 +26,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
+sys.path.insert(0, str(ROOT / "bench"))
+from run import CHILD_ENV  # noqa: E402  (the bytecode cache on, as on a user's machine)
+
 PYTHON = sys.executable
 # The installed entry point, as a user types it (``python -m cli`` from a source tree).
 LEDGER = ([str(Path(PYTHON).with_name("ledger"))] if Path(PYTHON).with_name("ledger").exists()
@@ -61,11 +64,6 @@ def hledger_journal(beancount: str) -> str:
     return "\n".join(out) + "\n"
 
 
-# Python's default settings, as on a user's machine: it writes the bytecode cache on the first
-# run and reads it afterwards. A sandbox or CI may set PYTHONDONTWRITEBYTECODE, which leaves the
-# project's own modules (an editable install: pip compiled only site-packages) to be compiled
-# from source by every process, 0.1-0.2 s a report on the development machine.
-CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def timed(argv: list[str], stdout: Path | None = None) -> float:
