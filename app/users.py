@@ -2,9 +2,9 @@
 
 Users are facts in streams ``user:<name>`` (``ledger.users``). ``Directory`` keeps them in
 memory for a server and reloads them whenever a user event was written since it last looked,
-so a revocation takes effect on the next request. Whether one was is one indexed query; given
-a ``WriteWatch`` (``store.notices``: a PostgreSQL server) the query is asked only when a write
-was heard since the last one, instead of on every request.
+so a revocation takes effect on the next request. Whether one was is one indexed query, asked
+when the ``WriteWatch`` (``store.notices``) says the store may have been written: on every
+request on SQLite (nothing listens there), only after a write heard on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def all_users(store: Store) -> list[User]:
 class Directory:
     """Active users by token hash, reloaded when the ``user:`` streams moved."""
 
-    def __init__(self, store: Store, watch: WriteWatch | None = None) -> None:
+    def __init__(self, store: Store, watch: WriteWatch) -> None:
         self.store = store
         self.watch = watch
         self._mark: int | None = None
@@ -50,7 +50,7 @@ class Directory:
         self._lock = threading.Lock()
 
     def _fresh(self) -> None:
-        if self.watch is not None and not self.watch.maybe_changed():
+        if not self.watch.maybe_changed():
             with self._lock:  # a reload another thread began is awaited, not overtaken
                 return
         with self._lock:

@@ -64,8 +64,6 @@ def hledger_journal(beancount: str) -> str:
     return "\n".join(out) + "\n"
 
 
-
-
 def timed(argv: list[str], stdout: Path | None = None) -> float:
     started = time.perf_counter()
     with open(stdout or os.devnull, "w") as sink:

@@ -52,18 +52,17 @@ def _chain_rows(previous: bytes, positions: Sequence[int],
 
 _EDIT_REFUSED = "ledger_events is append-only: {op} refused"
 
-# Each table's rows of a batch go in as one statement, not one ``executemany`` row at a time:
-# Python's sqlite3 binds each row holding the GIL and lets it go only around the step, so a
-# writer thread beside the thread deciding the next batch waited for the GIL once per row.
-# One statement is one step: SQLite reads the rows out of a JSON array (and the events'
-# states out of one blob, by offset) with the GIL released for the whole batch.
-
 
 def _columns(n: int) -> str:
     """The first ``n`` items of each JSON array ``json_each`` yields, as columns."""
     return ", ".join(f"json_extract(value, '$[{i}]')" for i in range(n))
 
 
+# Each table's rows of a batch go in as one statement, not one ``executemany`` row at a time:
+# Python's sqlite3 binds each row holding the GIL and lets it go only around the step, so a
+# writer thread beside the thread deciding the next batch waited for the GIL once per row.
+# One statement is one step: SQLite reads the rows out of a JSON array (and the events'
+# states out of one blob, by offset) with the GIL released for the whole batch.
 _INSERT_COMMANDS = (f"INSERT INTO {COMMANDS_TABLE} (command_id, body_hash, recorded_at) "
                     f"SELECT {_columns(3)} FROM json_each(?)")
 _INSERT_EVENTS = (f"INSERT INTO {EVENTS_TABLE} (originator_id, originator_version, topic, state) "

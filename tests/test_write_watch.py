@@ -5,8 +5,10 @@ then listens again."""
 
 from __future__ import annotations
 
+import io
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import psycopg
@@ -20,11 +22,6 @@ from store import notices
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture
-def pg_ledger(pg_url: str, tmp_path: Any) -> Ledger:
-    return Ledger(pg_url, tmp_path)
-
-
 def until(cond: Callable[[], bool], seconds: float = 5.0) -> None:
     deadline = time.monotonic() + seconds
     while not cond():
@@ -32,49 +29,70 @@ def until(cond: Callable[[], bool], seconds: float = 5.0) -> None:
         time.sleep(0.01)
 
 
-def test_the_sign_in_check_asks_only_after_a_write(
-        pg_ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(notices, "MAX_QUIET", 60.0)
-    tokens = seed(pg_ledger).tokens
-    app, _ = app_for(pg_ledger.db)
+@dataclass
+class Served:
+    ledger: Ledger
+    client: TestClient[Any]
+    ctx: Any  # web.context.Context
+    tokens: dict[str, str]
+    log: io.StringIO
+
+
+@pytest.fixture
+def served(pg_url: str, tmp_path: Any) -> Iterator[Served]:
+    """The seeded ledger on PostgreSQL, served, its write watch listening. A test changes
+    ``notices`` settings before asking for it."""
+    ledger = Ledger(pg_url, tmp_path)
+    tokens = seed(ledger).tokens
+    app, log = app_for(ledger.db)
     ctx = app.state["ctx"]
+    with TestClient(app) as client:
+        until(lambda: ctx.users.watch.listening)
+        yield Served(ledger, client, ctx, tokens, log)
+
+
+@pytest.fixture
+def quiet_trusted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(notices, "MAX_QUIET", 60.0)
+
+
+@pytest.fixture
+def quick_retry(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(notices, "RETRY", 0.05)
+
+
+def test_the_sign_in_check_asks_only_after_a_write(
+        quiet_trusted: None, served: Served, monkeypatch: pytest.MonkeyPatch) -> None:
+    ctx, client = served.ctx, served.client
     asked: list[str] = []
     mark = ctx.store.last_position_of_prefix
     monkeypatch.setattr(ctx.store, "last_position_of_prefix", lambda p: asked.append(p) or mark(p))
-    with TestClient(app) as client:
-        until(lambda: ctx.users.watch.listening)
-        for _ in range(20):
-            assert client.get("/api/me", headers=bearer(tokens["fin"])).status_code == 200
-        assert len(asked) <= 1  # the first request after listening began, then none
-        asked.clear()
-        run = pg_ledger.run("users", "add", "zoe", "--role", "auditor", "--json")
-        assert run.code == 0, run
-        until(lambda: ctx.users.watch._heard)
-        zoe = bearer(run.json()["token"])
-        assert client.get("/api/me", headers=zoe).json()["name"] == "zoe"
-        assert pg_ledger.run("users", "revoke", "zoe").code == 0
-        until(lambda: ctx.users.watch._heard)
-        assert client.get("/api/me", headers=zoe).status_code == 401
-        assert len(asked) == 2
+    for _ in range(20):
+        assert client.get("/api/me", headers=bearer(served.tokens["fin"])).status_code == 200
+    assert len(asked) <= 1  # the first request after listening began, then none
+    asked.clear()
+    run = served.ledger.run("users", "add", "zoe", "--role", "auditor", "--json")
+    assert run.code == 0, run
+    until(lambda: ctx.users.watch._heard)
+    zoe = bearer(run.json()["token"])
+    assert client.get("/api/me", headers=zoe).json()["name"] == "zoe"
+    assert served.ledger.run("users", "revoke", "zoe").code == 0
+    until(lambda: ctx.users.watch._heard)
+    assert client.get("/api/me", headers=zoe).status_code == 401
+    assert len(asked) == 2
 
 
 def test_a_lost_listener_falls_back_to_asking_and_listens_again(
-        pg_ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(notices, "RETRY", 0.05)
-    tokens = seed(pg_ledger).tokens
-    app, log = app_for(pg_ledger.db)
-    ctx = app.state["ctx"]
-    with TestClient(app) as client:
-        until(lambda: ctx.users.watch.listening)
-        with psycopg.connect(pg_ledger.db, autocommit=True) as admin:
-            killed = admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                   "WHERE datname = current_database() AND query LIKE 'LISTEN%'").fetchall()
-        assert killed == [(True,)]
-        until(lambda: not ctx.users.watch.listening)
-        run = pg_ledger.run("users", "revoke", "aud")
-        assert run.code == 0
-        assert client.get("/api/me", headers=bearer(tokens["aud"])).status_code == 401
-        until(lambda: ctx.users.watch.listening)
-        assert client.get("/api/me", headers=bearer(tokens["fin"])).status_code == 200
-    assert "write_watch_lost" in log.getvalue()
-    assert pg_ledger.db not in log.getvalue()
+        quick_retry: None, served: Served) -> None:
+    ctx, client = served.ctx, served.client
+    with psycopg.connect(served.ledger.db, autocommit=True) as admin:
+        killed = admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                               "WHERE datname = current_database() AND query LIKE 'LISTEN%'").fetchall()
+    assert killed == [(True,)]
+    until(lambda: not ctx.users.watch.listening)
+    assert served.ledger.run("users", "revoke", "aud").code == 0
+    assert client.get("/api/me", headers=bearer(served.tokens["aud"])).status_code == 401
+    until(lambda: ctx.users.watch.listening)
+    assert client.get("/api/me", headers=bearer(served.tokens["fin"])).status_code == 200
+    assert "write_watch_lost" in served.log.getvalue()
+    assert served.ledger.db not in served.log.getvalue()

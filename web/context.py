@@ -39,8 +39,7 @@ class Context:
         """On PostgreSQL, hear the store's writes (``store.notices``) so that the sign-in
         check asks the database whether users changed only after a write, not on every
         request (measured: docs/BENCHMARKS.md, the server section)."""
-        if self.users.watch is not None:
-            self.users.watch.start()
+        self.users.watch.start()
 
     async def read(self, fn: Callable[..., T], *args: Any) -> T:
         """A short store read (the sign-in check, an issued statement: one indexed query
@@ -53,5 +52,4 @@ class Context:
     def close(self) -> None:
         self.submits.shutdown(wait=False, cancel_futures=True)
         self.lane.close()
-        if self.users.watch is not None:
-            self.users.watch.close()
+        self.users.watch.close()
