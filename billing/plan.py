@@ -72,15 +72,35 @@ def day_shifts(state: ContractState, months: MonthLoader, period: str,
         last = min(last, cutoff - dt.timedelta(days=1))
     out: list[DayShift] = []
     loaded = {m: months(m) for m in months_of(period)}
+    agents = state.agents
     for day in dates(first, last):
         terms = state.terms_on(day)
-        activity = loaded[day.isoformat()[:7]]
+        activity = loaded[f"{day.year:04d}-{day.month:02d}"]
+        plans = _plans(state, terms, day)
         for shift in terms.staffing.shifts:
-            plan = planned(state, terms, day, shift.code)
+            plan = plans[shift.code]
             live = [(agent, cmd) for agent, cmd in activity.agents_on(day, shift.code)
-                    if (a := state.agents.get(agent)) is not None and a.live_on(day)]
+                    if (a := agents.get(agent)) is not None and a.live_on(day)]
             billable = min(plan, len(live))
             if plan or live:
-                evidence = sorted(cmd for _, cmd in live if cmd is not None)
+                evidence = sorted(cmd for _, cmd in live if cmd is not None) if live else []
                 out.append(DayShift(day, shift.code, plan, billable, len(live) - billable, evidence))
     return out
+
+
+def _plans(state: ContractState, terms: Terms, day: dt.date) -> dict[str, int]:
+    """``planned`` for every shift code of ``day``'s plan at once (a statement asks for
+    every day of its period): the window, the special day and the weekday looked at once."""
+    if not state.in_window(day):
+        return dict.fromkeys((shift.code for shift in terms.staffing.shifts), 0)
+    special = special_day_of(terms, day)
+    worked = day.isoweekday() in terms.staffing.weekdays
+    plans: dict[str, int] = {}
+    for shift in terms.staffing.shifts:  # the first shift of a code sets its normal plan
+        if shift.code in plans:
+            continue
+        if special is not None and shift.code in special.agents:
+            plans[shift.code] = int(special.agents[shift.code])
+        else:
+            plans[shift.code] = shift.agents if worked else 0
+    return plans

@@ -22,23 +22,40 @@ def _is_normal(state: ContractState, s: DayShift) -> bool:
     return special_day_of(state.terms_on(s.day), s.day) is None or not state.in_window(s.day)
 
 
+def _normal_rate(state: ContractState, s: DayShift) -> int | None:
+    """The ``shift_rate_fen`` of ``s``'s day, or None when the day is special."""
+    if not _is_normal(state, s):
+        return None
+    pricing = state.terms_on(s.day).pricing
+    assert isinstance(pricing, BasePlusCommission)
+    return pricing.shift_rate_fen
+
+
 def base(state: ContractState, shifts: list[DayShift], period: str) -> Calc:
     """``base`` (base + commission): billable agent-shifts on non-special days ×
     ``shift_rate_fen`` of each day's terms (SPEC §5); the excess beyond the plan is
-    shown in ``refs`` and never billed."""
+    shown in ``refs`` and never billed. Whole fen summed as integers: the same exact sum."""
     line = Calc("base", ZERO, 0, set(), {"period": period, "excess_agent_shifts": 0},
                 "", [state.signed.command_id])
+    amount = quantity = excess = 0
+    rates: dict[dt.date, int | None] = {}  # a day's rate, None on a special day
     for s in shifts:
-        if not _is_normal(state, s):
+        try:
+            rate = rates[s.day]
+        except KeyError:  # the first of the day's shift codes
+            rate = rates[s.day] = _normal_rate(state, s)
+        if rate is None:
             continue
-        pricing = state.terms_on(s.day).pricing
-        assert isinstance(pricing, BasePlusCommission)
-        line.amount += s.billable * pricing.shift_rate_fen
-        line.quantity += s.billable
-        line.refs["excess_agent_shifts"] += s.excess
+        amount += s.billable * rate
+        quantity += s.billable
+        excess += s.excess
         if s.billable:
-            line.units.add(pricing.shift_rate_fen)
-        line.evidence += s.evidence
+            line.units.add(rate)
+        if s.evidence:
+            line.evidence += s.evidence
+    line.amount += amount
+    line.quantity = quantity
+    line.refs["excess_agent_shifts"] = excess
     line.description = f"{period}: {line.quantity} billable agent-shifts on normal days"
     return line
 
@@ -47,8 +64,12 @@ def special_day(state: ContractState, shifts: list[DayShift], period: str) -> li
     """``special_day`` (base + commission), one line per special day: billable
     agent-shifts × ``shift_rate_fen`` × the day's ``multiplier`` (SPEC §5)."""
     lines: dict[dt.date, Calc] = {}
+    normal: dict[dt.date, bool] = {}  # a day's several shift codes share the answer
     for s in shifts:
-        if _is_normal(state, s):
+        is_normal = normal.get(s.day)
+        if is_normal is None:
+            is_normal = normal[s.day] = _is_normal(state, s)
+        if is_normal:
             continue
         terms = state.terms_on(s.day)
         pricing = terms.pricing

@@ -17,6 +17,7 @@ from typing import Any
 
 from builders import fixed_terms, shift
 
+from billing.plan import planned
 from billing.service import base, commission, extra_shifts, fixed_fee, special_day
 
 from .given import covers, given
@@ -238,3 +239,30 @@ def test_extra_shifts_are_zero_when_a_special_day_is_worked_at_the_normal_plan()
     (line,) = extra_shifts(state.of(), state.shifts(MARCH), MARCH)
     # billable 2 = the normal plan's 2: max(0, 2 - 2) = 0
     assert (line.amount_fen, line.quantity) == (0, 0)
+
+
+def test_day_shifts_plans_every_code_as_planned_does() -> None:
+    """``day_shifts`` works out a day's plan for all its codes at once; on every date it
+    must agree with ``planned``, code by code: special days naming some codes, weekdays
+    off, a plan amended mid-period, and the service window ending early."""
+    shifts = [{"code": "early", "start": "08:00", "end": "16:00", "agents": 2},
+              {"code": "late", "start": "16:00", "end": "24:00", "agents": 1}]
+    terms = week_terms(staffing={"shifts": shifts, "weekdays": [1, 2, 3, 4, 5],
+                                 "special_days": [_special("2026-03-11", {"early": 4}, "2"),
+                                                  _special("2026-03-14", {"late": 0}, "1.5")]})
+    amended = {"staffing": {"shifts": [{**shifts[0], "agents": 3}, shifts[1]], "weekdays": [6, 7]}}
+    state = given(contract(terms, start="2026-03-02", agents=("a1",)),
+                  amend("2026-03-16", amended), terminate("2026-03-27"))
+    contract_state = state.of()
+    rows = {(s.day, s.code): s.planned for s in state.shifts(MARCH)}
+    expected = {}
+    for n in range(1, 32):
+        day = date(2026, 3, n)
+        plan = contract_state.terms_on(day)
+        for s in plan.staffing.shifts:
+            expected[day, s.code] = planned(contract_state, plan, day, s.code)
+    assert {k: v for k, v in expected.items() if v} == {k: v for k, v in rows.items() if v}
+    assert rows[date(2026, 3, 11), "early"] == 4 and rows.get((date(2026, 3, 11), "late")) == 1
+    assert (date(2026, 3, 14), "early") not in rows  # a Saturday off, before the amendment
+    assert rows[date(2026, 3, 21), "early"] == 3  # a Saturday worked, after it
+    assert not any(v for (d, _), v in rows.items() if d > date(2026, 3, 27))
