@@ -48,3 +48,29 @@ def test_decimal_kpi_amendments_fold_again_later(ledger: Any) -> None:
     assert (error["code"], error["field"]) == ("invalid_type", "terms.kpi.min_qa_score")
     draft = ledger.statement("C1", "2026-03", "--live", "--on", "2026-04-01")
     assert draft["status"] == "draft"
+
+
+def test_a_submit_shortens_the_switch_interval_while_it_writes_and_gives_it_back(
+        ledger: Any) -> None:
+    """The writer thread gets the GIL within ``HANDOVER`` of asking while batches are
+    decided beside it; the interval is the caller's again when the batches end, when the
+    caller stops early, and a dry run (no writer) leaves it alone."""
+    import sys
+
+    from app.intake import HANDOVER, Intake
+    from store.eventstore import open_store
+
+    before = sys.getswitchinterval()
+    assert before > HANDOVER  # CPython's default, 5 ms
+    lines = [json.dumps(c).encode() for c in (sign("C1"), sign("C2"), sign("C3"))]
+    store = open_store(ledger.db)
+    during = [sys.getswitchinterval() for _ in Intake(store).batches(lines[:2], batch=1)]
+    assert during == [HANDOVER, HANDOVER]
+    assert sys.getswitchinterval() == before
+    batches = Intake(store).batches(lines[2:] + lines[:1], batch=1)
+    next(batches)
+    assert sys.getswitchinterval() == HANDOVER
+    batches.close()  # the caller stops early (Ctrl-C, a closed pipe)
+    assert sys.getswitchinterval() == before
+    dry = [sys.getswitchinterval() for _ in Intake(store, dry_run=True).batches(lines, batch=1)]
+    assert dry == [before] * 3
