@@ -54,6 +54,7 @@ MAX_ITEMS = 1_000  # items in one array of a command
 LONG_ARRAYS = {"profile.history": MAX_HISTORY}
 _SMALL = 2 * MAX_ITEMS  # bytes: a shorter line cannot break either bound
 RETRIES = 50
+FIRST_BATCH = 1000  # commands in the first transaction of a submit
 GC_EVERY = 10  # batches between collections of the young generations
 # Seconds the deciding thread may keep the GIL once the writer thread asks for it (CPython's
 # default is 5 ms). The writer asks again after each of its statements and its commit, so at
@@ -87,17 +88,21 @@ class _Flying:
     future: Future[list[int]] | None
 
 
-def _chunks(lines: Iterable[Line], size: int) -> Iterator[tuple[list[int], list[Line]]]:
-    """Batches of the non-blank lines, each with its 1-based line numbers."""
+def _chunks(lines: Iterable[Line], size: int,
+            first: int | None = None) -> Iterator[tuple[list[int], list[Line]]]:
+    """Batches of the non-blank lines, each with its 1-based line numbers: ``size`` lines
+    each, the first one ``first`` lines when given (and smaller)."""
     numbers: list[int] = []
     chunk: list[Line] = []
+    limit = min(size, first or size)
     for number, line in enumerate(lines, start=1):
         if line[:1] == b"{" or isinstance(line, Unreadable) or line.strip():
             numbers.append(number)
             chunk.append(line)
-            if len(chunk) >= size:
+            if len(chunk) >= limit:
                 yield numbers, chunk
                 numbers, chunk = [], []
+                limit = size
     if chunk:
         yield numbers, chunk
 
@@ -318,7 +323,9 @@ class Intake:
             with ThreadPoolExecutor(1, thread_name_prefix="ledger-writer") as writer, \
                     _prompt_handover():
                 flying: _Flying | None = None
-                for batches, (numbers, chunk) in enumerate(_chunks(lines, batch), start=1):
+                # a short first batch: the writer starts while the first full one is decided
+                for batches, (numbers, chunk) in enumerate(_chunks(lines, batch, FIRST_BATCH),
+                                                           start=1):
                     parsed = [_parse(line) for line in chunk]
                     decided = self._decide_once(parsed, chunk, numbers, flying)  # while it writes
                     if flying is not None:

@@ -85,6 +85,7 @@ class Workspace:
         self.payers: dict[str, PayerBook] = {}
         self._merchants: set[str] | None = None  # merchant ids with a contract, read once
         self._versions: dict[str, int] = {}  # other streams: their last version
+        self._month_keys: dict[str, tuple[str, str]] = {}  # activity stream -> (contract, month)
 
     # -- reading ------------------------------------------------------------
     def contract(self, contract_id: str) -> ContractState | None:
@@ -261,9 +262,19 @@ class Workspace:
 
     # -- writing ------------------------------------------------------------
     def append(self, stream: str, event: ev.Event) -> None:
+        month_key = self._month_keys.get(stream)
+        if month_key is not None:  # an activity stream seen before: the most frequent
+            light = self.shifts(*month_key)
+            light.evolve(event)
+            self.pending.append(Pending(stream, light.version, event))
+            self._unsaved.add(month_key)
+            return
         kind, rest = kind_of(stream)
-        if kind == ACTIVITY:  # the most frequent
+        if kind == ACTIVITY:
             contract_id, _, month = rest.rpartition(":")
+            if len(self._month_keys) >= 4 * MONTH_CACHE:  # a bound: forget, and parse again
+                self._month_keys.clear()
+            self._month_keys[stream] = (contract_id, month)
             light = self.shifts(contract_id, month)
             light.evolve(event)
             version = light.version

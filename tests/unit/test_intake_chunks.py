@@ -1,0 +1,23 @@
+"""How intake cuts the input into batches: blank lines numbered but skipped, a short
+first batch (the writer starts sooner), then full ones."""
+
+from __future__ import annotations
+
+from app.intake import _chunks
+from app.lines import Unreadable
+
+
+def test_the_first_batch_is_short_and_the_rest_are_full() -> None:
+    lines = [b'{"n": %d}\n' % n for n in range(12)]
+    sizes = [len(chunk) for _, chunk in _chunks(lines, 5, first=2)]
+    assert sizes == [2, 5, 5]
+    assert [len(chunk) for _, chunk in _chunks(lines, 5)] == [5, 5, 2]
+    assert [len(chunk) for _, chunk in _chunks(lines, 2, first=5)] == [2] * 6  # never longer
+
+
+def test_line_numbers_count_blank_lines_that_get_no_batch_place() -> None:
+    lines = [b'{"a": 1}\n', b"\n", b"   \r\n", b'{"a": 2}\n', Unreadable("invalid_json", "x"),
+             b'{"a": 3}\n']
+    batches = list(_chunks(lines, 2, first=1))
+    assert [numbers for numbers, _ in batches] == [[1], [4, 5], [6]]
+    assert sum(len(chunk) for _, chunk in batches) == 4
