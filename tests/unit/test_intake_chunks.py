@@ -4,7 +4,7 @@ first batch (the writer starts sooner), then full ones."""
 from __future__ import annotations
 
 from app.intake import _chunks
-from app.lines import Unreadable
+from app.lines import Line, Unreadable
 
 
 def test_the_first_batch_is_short_and_the_rest_are_full() -> None:
@@ -16,7 +16,7 @@ def test_the_first_batch_is_short_and_the_rest_are_full() -> None:
 
 
 def test_line_numbers_count_blank_lines_that_get_no_batch_place() -> None:
-    lines = [b'{"a": 1}\n', b"\n", b"   \r\n", b'{"a": 2}\n', Unreadable("invalid_json", "x"),
+    lines: list[Line] = [b'{"a": 1}\n', b"\n", b"   \r\n", b'{"a": 2}\n', Unreadable("invalid_json", "x"),
              b'{"a": 3}\n']
     batches = list(_chunks(lines, 2, first=1))
     assert [numbers for numbers, _ in batches] == [[1], [4, 5], [6]]
