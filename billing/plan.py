@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ledger.activity import Month
 from ledger.contract import ContractState
-from ledger.periods import bounds, dates, months_of
+from ledger.periods import bounds, dates, month_of, months_of
 from schemas.terms import SpecialDay, Terms
 
 MonthLoader = Callable[[str], Month]  # a month of activity by "YYYY-MM"
@@ -37,17 +37,6 @@ def normal_plan(terms: Terms, day: dt.date, code: str) -> int:
         if shift.code == code:
             return shift.agents
     return 0
-
-
-def planned(state: ContractState, terms: Terms, day: dt.date, code: str) -> int:
-    """Planned agent-shifts (SPEC §4): the special day's count for the code, else the
-    normal plan; 0 outside the service window."""
-    if not state.in_window(day):
-        return 0
-    special = special_day_of(terms, day)
-    if special is not None and code in special.agents:
-        return int(special.agents[code])
-    return normal_plan(terms, day, code)
 
 
 @dataclass
@@ -75,7 +64,7 @@ def day_shifts(state: ContractState, months: MonthLoader, period: str,
     agents = state.agents
     for day in dates(first, last):
         terms = state.terms_on(day)
-        activity = loaded[f"{day.year:04d}-{day.month:02d}"]
+        activity = loaded[month_of(day)]
         plans = _plans(state, terms, day)
         for shift in terms.staffing.shifts:
             plan = plans[shift.code]
@@ -89,8 +78,8 @@ def day_shifts(state: ContractState, months: MonthLoader, period: str,
 
 
 def _plans(state: ContractState, terms: Terms, day: dt.date) -> dict[str, int]:
-    """``planned`` for every shift code of ``day``'s plan at once (a statement asks for
-    every day of its period): the window, the special day and the weekday looked at once."""
+    """Planned agent-shifts (SPEC §4) of every shift code of ``day``'s plan: the special
+    day's count for the codes it names, else the normal plan; 0 outside the service window."""
     if not state.in_window(day):
         return dict.fromkeys((shift.code for shift in terms.staffing.shifts), 0)
     special = special_day_of(terms, day)

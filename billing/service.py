@@ -18,17 +18,21 @@ from ledger.periods import bounds, dates, days_in_month, months_of
 from schemas.terms import BasePlusCommission, FixedFee
 
 
-def _is_normal(state: ContractState, s: DayShift) -> bool:
-    return special_day_of(state.terms_on(s.day), s.day) is None or not state.in_window(s.day)
-
-
-def _normal_rate(state: ContractState, s: DayShift) -> int | None:
-    """The ``shift_rate_fen`` of ``s``'s day, or None when the day is special."""
-    if not _is_normal(state, s):
-        return None
-    pricing = state.terms_on(s.day).pricing
-    assert isinstance(pricing, BasePlusCommission)
-    return pricing.shift_rate_fen
+def _day_rates(state: ContractState, shifts: list[DayShift]) -> dict[dt.date, int | None]:
+    """Each day of ``shifts`` once (a day's several shift codes share it): its
+    ``shift_rate_fen`` on a normal day, None on a special day of the service window."""
+    rates: dict[dt.date, int | None] = {}
+    for s in shifts:
+        if s.day in rates:
+            continue
+        terms = state.terms_on(s.day)
+        if special_day_of(terms, s.day) is not None and state.in_window(s.day):
+            rates[s.day] = None
+            continue
+        pricing = terms.pricing
+        assert isinstance(pricing, BasePlusCommission)
+        rates[s.day] = pricing.shift_rate_fen
+    return rates
 
 
 def base(state: ContractState, shifts: list[DayShift], period: str) -> Calc:
@@ -38,12 +42,9 @@ def base(state: ContractState, shifts: list[DayShift], period: str) -> Calc:
     line = Calc("base", ZERO, 0, set(), {"period": period, "excess_agent_shifts": 0},
                 "", [state.signed.command_id])
     amount = quantity = excess = 0
-    rates: dict[dt.date, int | None] = {}  # a day's rate, None on a special day
+    rates = _day_rates(state, shifts)
     for s in shifts:
-        try:
-            rate = rates[s.day]
-        except KeyError:  # the first of the day's shift codes
-            rate = rates[s.day] = _normal_rate(state, s)
+        rate = rates[s.day]
         if rate is None:
             continue
         amount += s.billable * rate
@@ -64,12 +65,9 @@ def special_day(state: ContractState, shifts: list[DayShift], period: str) -> li
     """``special_day`` (base + commission), one line per special day: billable
     agent-shifts × ``shift_rate_fen`` × the day's ``multiplier`` (SPEC §5)."""
     lines: dict[dt.date, Calc] = {}
-    normal: dict[dt.date, bool] = {}  # a day's several shift codes share the answer
+    rates = _day_rates(state, shifts)
     for s in shifts:
-        is_normal = normal.get(s.day)
-        if is_normal is None:
-            is_normal = normal[s.day] = _is_normal(state, s)
-        if is_normal:
+        if rates[s.day] is not None:  # a normal day
             continue
         terms = state.terms_on(s.day)
         pricing = terms.pricing

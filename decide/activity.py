@@ -17,7 +17,6 @@ from decide.common import (
 from ledger import errors as E
 from ledger.contract import ContractState
 from ledger.periods import month_of
-from ledger.streams import activity_stream
 from schemas import commands as C
 from schemas import events as ev
 
@@ -34,11 +33,10 @@ def record_shift(st: State, c: C.RecordShift, m: Meta) -> Emitted:
     check_window(state, c.date, "date")
     _shift_code(state, c.date, c.shift)
     check_live(state, c.agent_id, c.date)
-    month = month_of(c.date)
-    if st.month(c.contract_id, month).has_shift(c.agent_id, c.date, c.shift):
+    if st.month(c.contract_id, month_of(c.date)).has_shift(c.agent_id, c.date, c.shift):
         raise E.ShiftExistsError(
             f"agent {c.agent_id} already has shift {c.shift} on {c.date}", "date")
-    return [(activity_stream(c.contract_id, month), ev.ShiftRecorded(
+    return [on_activity(c.contract_id, c.date, ev.ShiftRecorded(
         contract_id=c.contract_id, agent_id=c.agent_id, date=c.date, shift=c.shift, **m))]
 
 

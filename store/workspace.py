@@ -262,23 +262,20 @@ class Workspace:
 
     # -- writing ------------------------------------------------------------
     def append(self, stream: str, event: ev.Event) -> None:
-        month_key = self._month_keys.get(stream)
-        if month_key is not None:  # an activity stream seen before: the most frequent
+        kind, rest = ACTIVITY, ""
+        month_key = self._month_keys.get(stream)  # an activity stream seen before
+        if month_key is None:
+            kind, rest = kind_of(stream)
+            if kind == ACTIVITY:
+                contract_id, _, month = rest.rpartition(":")
+                if len(self._month_keys) >= 4 * MONTH_CACHE:  # a bound: forget, parse again
+                    self._month_keys.clear()
+                month_key = self._month_keys[stream] = (contract_id, month)
+        if month_key is not None:  # the most frequent
             light = self.shifts(*month_key)
             light.evolve(event)
-            self.pending.append(Pending(stream, light.version, event))
-            self._unsaved.add(month_key)
-            return
-        kind, rest = kind_of(stream)
-        if kind == ACTIVITY:
-            contract_id, _, month = rest.rpartition(":")
-            if len(self._month_keys) >= 4 * MONTH_CACHE:  # a bound: forget, and parse again
-                self._month_keys.clear()
-            self._month_keys[stream] = (contract_id, month)
-            light = self.shifts(contract_id, month)
-            light.evolve(event)
             version = light.version
-            self._unsaved.add((contract_id, month))
+            self._unsaved.add(month_key)
         elif kind == CONTRACT:
             known = None if isinstance(event, ev.ContractSigned) else self.contract(rest)
             state = self.contracts[event.contract_id] = fold_in(

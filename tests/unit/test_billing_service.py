@@ -17,7 +17,7 @@ from typing import Any
 
 from builders import fixed_terms, shift
 
-from billing.plan import planned
+from billing.plan import normal_plan, special_day_of
 from billing.service import base, commission, extra_shifts, fixed_fee, special_day
 
 from .given import covers, given
@@ -241,9 +241,20 @@ def test_extra_shifts_are_zero_when_a_special_day_is_worked_at_the_normal_plan()
     assert (line.amount_fen, line.quantity) == (0, 0)
 
 
-def test_day_shifts_plans_every_code_as_planned_does() -> None:
+def _planned(state: Any, terms: Any, day: date, code: str) -> int:
+    """SPEC §4 as it reads, one code at a time: the special day's count for the code, else
+    the normal plan; 0 outside the service window."""
+    if not state.in_window(day):
+        return 0
+    special = special_day_of(terms, day)
+    if special is not None and code in special.agents:
+        return int(special.agents[code])
+    return normal_plan(terms, day, code)
+
+
+def test_day_shifts_plans_every_code_as_the_spec_reads() -> None:
     """``day_shifts`` works out a day's plan for all its codes at once; on every date it
-    must agree with ``planned``, code by code: special days naming some codes, weekdays
+    must agree with SPEC §4 read code by code: special days naming some codes, weekdays
     off, a plan amended mid-period, and the service window ending early."""
     shifts = [{"code": "early", "start": "08:00", "end": "16:00", "agents": 2},
               {"code": "late", "start": "16:00", "end": "24:00", "agents": 1}]
@@ -260,7 +271,7 @@ def test_day_shifts_plans_every_code_as_planned_does() -> None:
         day = date(2026, 3, n)
         plan = contract_state.terms_on(day)
         for s in plan.staffing.shifts:
-            expected[day, s.code] = planned(contract_state, plan, day, s.code)
+            expected[day, s.code] = _planned(contract_state, plan, day, s.code)
     assert {k: v for k, v in expected.items() if v} == {k: v for k, v in rows.items() if v}
     assert rows[date(2026, 3, 11), "early"] == 4 and rows.get((date(2026, 3, 11), "late")) == 1
     assert (date(2026, 3, 14), "early") not in rows  # a Saturday off, before the amendment
