@@ -26,7 +26,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -45,6 +45,7 @@ from schemas.quote import MAX_HISTORY
 from schemas.types import intake_dec_hook
 from store.eventstore import Store
 from store.workspace import Flight, Workspace
+from store.writer import Landing, ProcessWriter, ThreadWriter, can_fork
 
 BATCH = int(os.environ.get("LEDGER_BATCH", "10000"))  # commands per transaction
 MAX_TEXT = 10_000  # characters in one string of a command
@@ -85,7 +86,7 @@ class _Flying:
     accepted: dict[str, str]  # command id -> body hash
     rows: list[Row]
     flight: Flight | None
-    future: Future[list[int]] | None
+    future: Landing | None
 
 
 def _chunks(lines: Iterable[Line], size: int,
@@ -281,17 +282,22 @@ class Intake:
 
     def __init__(self, store: Store, log: CommandLog | None = None,
                  today: dt.date | None = None, submitted_by: str | None = None,
-                 *, dry_run: bool = False) -> None:
+                 *, dry_run: bool = False, fork_writer: bool = False) -> None:
         """``log``: where the batch, run and command lines go (none without it); ``today``: the
         recording date (default: ``app.today.today()`` when each batch is decided);
         ``submitted_by``: who submits, recorded in every event (none without it);
-        ``dry_run``: decide everything, write nothing (``batches`` and ``submit``)."""
+        ``dry_run``: decide everything, write nothing (``batches`` and ``submit``);
+        ``fork_writer``: write the batches after the first from a child process where one
+        can be forked (Linux, SQLite: ``store.writer``), not from a thread. For a
+        command-line run; a server, whose other threads a fork would copy mid-step,
+        keeps the thread."""
         self.store = store
         self.ws = Workspace(store)
         self.log = log
         self.today = today
         self.submitted_by = submitted_by
         self.dry_run = dry_run
+        self.fork_writer = fork_writer
 
     def submit(self, lines: Iterable[Line], batch: int = BATCH) -> Iterator[Result]:
         """``batches`` one result at a time."""
@@ -320,8 +326,7 @@ class Intake:
                 if self.log is not None:
                     self.log.finish()
                 return
-            with ThreadPoolExecutor(1, thread_name_prefix="ledger-writer") as writer, \
-                    _prompt_handover():
+            with self._writer() as writer:
                 flying: _Flying | None = None
                 # a short first batch: the writer starts while the first full one is decided
                 for batches, (numbers, chunk) in enumerate(_chunks(lines, batch, FIRST_BATCH),
@@ -347,6 +352,18 @@ class Intake:
         finally:
             if was_enabled:
                 gc.enable()
+
+    @contextlib.contextmanager
+    def _writer(self) -> Iterator[ThreadWriter | ProcessWriter]:
+        """The writer of this run's batches (``fork_writer``), closed once the batch in
+        flight, if any, has been written; a writer thread gets the GIL sooner meanwhile."""
+        forked = self.fork_writer and not self.store.postgres and can_fork()
+        writer = ProcessWriter(self.store) if forked else ThreadWriter(self.store)
+        try:
+            with _prompt_handover():
+                yield writer
+        finally:
+            writer.close()
 
     def _dry(self, lines: Iterable[Line], batch: int) -> Iterator[list[Result]]:
         """Decide every batch on the states that hold the earlier ones; write nothing, and
@@ -397,10 +414,15 @@ class Intake:
                 results[i] = self._rejected(cid, kind, contract, E.IdReusedError(
                     f"command id {cid} was accepted with a different body", "id"), result.line)
 
-    def _launch(self, writer: ThreadPoolExecutor, decided: _Flying) -> _Flying:
+    def _launch(self, writer: ThreadWriter | ProcessWriter, decided: _Flying) -> _Flying:
         flight = self.ws.detach()
         decided.flight = flight
-        decided.future = writer.submit(self.ws.save, flight, decided.rows)
+        if flight.pending or decided.rows:
+            decided.future = writer.write(flight.pending, decided.rows)
+        else:  # nothing to write: landed already
+            done: Future[list[int]] = Future()
+            done.set_result([])
+            decided.future = done
         return decided
 
     def _landed(self, flying: _Flying) -> bool:

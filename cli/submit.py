@@ -117,7 +117,7 @@ def cmd_submit(store: Any, args: argparse.Namespace) -> int:
             progress("submit", lambda: count_lines(args.file)) as advance:
         log = configure(default_level="warning" if args.quiet else "info")
         intake = Intake(store, CommandLog(log), today=args.today,  # inside: its lines print above the bar
-                        submitted_by=submitter(args), dry_run=args.dry_run)
+                        submitted_by=submitter(args), dry_run=args.dry_run, fork_writer=True)
         lines = read_lines(handle, encoding=args.encoding, stop=lambda: stop.requested)
         for results in intake.batches(lines):  # a batch's results once it is stored
             rejected = counts["rejected"]

@@ -41,6 +41,9 @@ class StoreError(Exception):
         super().__init__(message)
         self.code = code
 
+    def __reduce__(self) -> tuple[type[StoreError], tuple[str, str]]:  # its code survives pickling
+        return type(self), (str(self), self.code)
+
 
 class Pending(msgspec.Struct, frozen=True):
     """A new event on its way into a stream (satisfies eventsourcing's protocol)."""

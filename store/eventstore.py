@@ -35,6 +35,7 @@ from schemas.events import Event
 from store.codec import (  # re-exported: the store's vocabulary
     Pending,
     Recorded,
+    StoredRow,
     StoreError,
     decode_event,
     encode_event,
@@ -196,7 +197,10 @@ class Store:
     # -- writing ---------------------------------------------------------
     def save(self, pending: Sequence[Pending], commands: Sequence[tuple[str, str, str]]) -> list[int]:
         """Write events and command rows in one transaction; return positions."""
-        stored = [stored_row(p) for p in pending]
+        return self.write([stored_row(p) for p in pending], commands)
+
+    def write(self, stored: Sequence[StoredRow], commands: Sequence[tuple[str, str, str]]) -> list[int]:
+        """``save`` of events already encoded (``stored_row``)."""
         positions = self.recorder.insert_events(stored, commands=list(commands))
         return list(positions or [])
 

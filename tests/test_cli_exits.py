@@ -127,7 +127,7 @@ def test_3_a_store_that_fails_mid_run(monkeypatch: pytest.MonkeyPatch, sqlite_le
 
     def broken(*_: Any, **__: Any) -> Any:
         raise OperationalError("disk I/O error")
-    monkeypatch.setattr(Store, "save", broken)
+    monkeypatch.setattr(Store, "write", broken)  # both writers, thread and forked child, call it
     run = sqlite_ledger.run("submit", "-", "--json", stdin=json.dumps(pay("P3", 1, "2026-04-05")))
     assert run.code == 3
     error = json_error(run.err.strip().splitlines()[-1])
