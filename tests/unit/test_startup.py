@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY_FOR_HELP = ("psycopg", "rich", "store", "eventsourcing", "msgspec", "structlog", "app",
                   "billing", "projections", "decide", "web", "litestar")
@@ -51,3 +53,30 @@ def test_a_read_model_report_on_sqlite_loads_no_psycopg_rich_or_folding(tmp_path
             f"import sys\nsys.argv = ['ledger', '--db', {str(db)!r}, *{argv!r}]\n"
             "import cli.main\ncli.main.main()")
         assert not _heavy(modules, HEAVY_FOR_A_READ), argv
+
+
+def test_logging_set_up_loads_structlog_without_rich_which_stays_importable() -> None:
+    modules = loaded_after("import cli.log\ncli.log.configure()")
+    assert "structlog" in modules and not _heavy(modules, ("rich",))
+    after = loaded_after("import cli.log\ncli.log.configure()\nimport rich.progress")
+    assert "rich.progress" in after
+
+
+def test_the_console_script_freezes_what_is_alive_before_the_interpreter_exits(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+    import tomllib
+
+    import cli.main
+
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["ledger"] == "cli.main:run"
+    calls: list[str] = []
+
+    def main(argv: list[str] | None) -> int:
+        calls.append("main")
+        return 0
+    monkeypatch.setattr(cli.main, "main", main)
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    assert cli.main.run(["--version"]) == 0
+    assert calls == ["main", "freeze"]
