@@ -14,7 +14,19 @@ import sys
 from typing import Any
 
 import msgspec
-import structlog
+
+# structlog imports rich, where it can, for its console's exception pages: about 50 ms of
+# every start-up that logs, for pages this program never shows (an error reaches the user
+# as one line). An import that finds ``None`` in ``sys.modules`` fails, so structlog takes
+# its plain fallbacks; rich stays importable afterwards (the progress bar, the tables).
+_RICH_LOADED = "rich" in sys.modules
+if not _RICH_LOADED:
+    sys.modules["rich"] = None  # type: ignore[assignment]
+try:
+    import structlog
+finally:
+    if not _RICH_LOADED:
+        del sys.modules["rich"]
 
 _LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING,
            "error": logging.ERROR}
