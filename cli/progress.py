@@ -1,4 +1,5 @@
-"""Progress on stderr: a transient bar when stderr is a terminal, nothing otherwise."""
+"""Progress on stderr: a transient bar when stderr is a terminal, nothing otherwise (and
+rich, which draws the bar, is then not even imported)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,6 @@ import contextlib
 import sys
 from collections.abc import Callable, Iterator
 from typing import IO
-
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 Advance = Callable[[int], None]
 
@@ -32,6 +23,16 @@ def progress(description: str, total: int | Callable[[], int | None] | None = No
     if not (hasattr(out, "isatty") and out.isatty()):
         yield _no_progress
         return
+    from rich.console import Console  # only for a bar someone watches: 30 ms of start-up
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     count = total() if callable(total) else total
     bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                    MofNCompleteColumn(), TimeElapsedColumn(),

@@ -80,3 +80,12 @@ def test_the_console_script_freezes_what_is_alive_before_the_interpreter_exits(
     monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
     assert cli.main.run(["--version"]) == 0
     assert calls == ["main", "freeze"]
+
+
+def test_a_submit_whose_stderr_is_a_pipe_loads_no_psycopg_and_no_rich(tmp_path: Path) -> None:
+    commands = tmp_path / "c.jsonl"
+    commands.write_text("", encoding="utf-8")
+    modules = loaded_after(
+        f"import sys\nsys.argv = ['ledger', '--db', {str(tmp_path / 'l.db')!r}, 'submit', "
+        f"{str(commands)!r}]\nimport cli.main\ncli.main.main()")
+    assert "app.intake" in modules and not _heavy(modules, ("psycopg", "rich"))
