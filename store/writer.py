@@ -19,6 +19,7 @@ Either way each batch is one ``Store.write`` transaction, in order, one at a tim
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import pickle
 import signal
@@ -66,6 +67,7 @@ _BATCH = msgspec.msgpack.Decoder(_Batch)
 _ENCODE = msgspec.msgpack.Encoder()
 _HEADER = struct.Struct("!Q")
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
+PIPE_BYTES = 1 << 20  # Linux's default /proc/sys/fs/pipe-max-size
 
 
 def can_fork() -> bool:
@@ -101,6 +103,8 @@ class ProcessWriter:
     def _start(self) -> None:
         to_child, from_parent = os.pipe()
         to_parent, from_child = os.pipe()
+        with contextlib.suppress(OSError):  # a batch in a few writes, not one per 64 KB
+            fcntl.fcntl(from_parent, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
         parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: serve until the pipe closes, then leave without clean-up
