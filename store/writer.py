@@ -7,8 +7,11 @@
   (a short submit never forks); the later ones from a child process, forked
   when the second batch is written, with a connection of its own. Batches
   reach it over a pipe, already encoded, and nothing it does waits for this
-  process's GIL. The thread has ended before the fork, so the child copies no
-  thread in the middle of a database call. The child dies with this process
+  process's GIL. SQLite's rule for a fork is that the child never uses a
+  connection it inherited, and it does not: it opens its own. The fork also
+  happens with no transaction open in this process (the thread has ended, and
+  the deciding thread's reads are each a transaction of their own, closed), so
+  the lock state the child inherits says "none held". The child dies with this process
   (``PR_SET_PDEATHSIG``: a killed submit leaves no transaction behind, as with
   a thread), ignores Ctrl-C (the intake stops it after the batch in flight),
   and sends back what ``Store.write`` returned or raised.
