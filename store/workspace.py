@@ -309,7 +309,7 @@ class Workspace:
     def commit(self, commands: list[tuple[str, str, str]]) -> list[int]:
         """Save the pending events and command rows now (one transaction)."""
         flight = self.detach()
-        positions = self.save(flight, commands)
+        positions = self.store.save(flight.pending, commands) if flight.pending or commands else []
         self.landed(flight)
         return positions
 
@@ -319,12 +319,6 @@ class Workspace:
         self.pending, self._unsaved, self._contract_events = [], set(), {}
         self.inflight.append(flight)
         return flight
-
-    def save(self, flight: Flight, commands: list[tuple[str, str, str]]) -> list[int]:
-        """Write a detached batch (safe from a writer thread: touches only the store)."""
-        if not flight.pending and not commands:
-            return []
-        return self.store.save(flight.pending, commands)
 
     def landed(self, flight: Flight) -> None:
         self.inflight.remove(flight)

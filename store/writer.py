@@ -104,23 +104,23 @@ class ProcessWriter:
         return _Reply(self)
 
     def _start(self) -> None:
-        to_child, from_parent = os.pipe()
-        to_parent, from_child = os.pipe()
+        child_reads, we_write = os.pipe()  # the batches
+        we_read, child_writes = os.pipe()  # the outcomes
         with contextlib.suppress(OSError):  # a batch in a few writes, not one per 64 KB
-            fcntl.fcntl(from_parent, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+            fcntl.fcntl(we_write, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
         parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: serve until the pipe closes, then leave without clean-up
             code = 0
             try:
-                os.close(from_parent)
-                os.close(to_parent)
-                code = _serve(self._store.db, to_child, from_child, parent)
+                os.close(we_write)
+                os.close(we_read)
+                code = _serve(self._store.db, child_reads, child_writes, parent)
             finally:
                 os._exit(code)
-        os.close(to_child)
-        os.close(from_child)
-        self._pid, self._out, self._in = pid, from_parent, to_parent
+        os.close(child_reads)
+        os.close(child_writes)
+        self._pid, self._out, self._in = pid, we_write, we_read
 
     def _receive(self) -> list[int]:
         try:

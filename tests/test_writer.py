@@ -68,7 +68,7 @@ def test_the_child_writes_what_the_thread_writes(monkeypatch: pytest.MonkeyPatch
     children = _spy_children(monkeypatch)
     lines = _lines()
     threaded, forked = open_store(str(tmp_path / "thread.db")), open_store(str(tmp_path / "fork.db"))
-    by_thread = list(Intake(threaded, today=None).batches(lines, batch=8))
+    by_thread = list(Intake(threaded).batches(lines, batch=8))
     by_child = list(Intake(forked, fork_writer=True).batches(lines, batch=8))
     assert len(by_child) > 3 and len(children) == 1  # the batches after the first: one child
     assert _reaped(children[0])
