@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
-import hashlib
 import os
 import re
 import sys
@@ -40,9 +39,10 @@ from app.today import today
 from decide import decide_command
 from ledger import errors as E
 from ledger.validation import schema_error, typed_error
-from schemas.commands import AnyCommand
+from schemas.commands import AnyCommand, Command
 from schemas.quote import MAX_HISTORY
 from schemas.types import intake_dec_hook
+from store.codec import CommandLine, body_hash
 from store.eventstore import Store
 from store.workspace import Flight, Workspace
 from store.writer import Landing, ProcessWriter, ThreadWriter, can_fork
@@ -64,14 +64,16 @@ HANDOVER = 0.0005
 
 _PARSER = msgspec.json.Decoder(float_hook=Decimal)
 _COMMANDS = msgspec.json.Decoder(AnyCommand, dec_hook=intake_dec_hook, float_hook=Decimal)
-_CANONICAL = msgspec.json.Encoder(order="sorted", decimal_format="number")
+_TAGS: dict[type, str] = {c: str(c.__struct_config__.tag) for c in AnyCommand.__args__}
 
 
-Row = tuple[str, str, str]  # command id, body hash, recorded at
-# A line parsed: (id, body hash, error, and of its JSON object what the results and the
-# read-ahead need: its type, contract_id and date). The object itself is not kept past its
+# A line parsed: (id; the line itself when its id is one to look up, else None; error; of its
+# JSON object what the results and the read-ahead need: its type, contract_id and date; and the
+# command, when the line passed the schema already). The generic object is not kept past its
 # line; the rare check that needs it again (``_text_and_dates``) decodes the line again.
-Parsed = tuple[Any, str | None, E.LedgerError | None, Any, Any, Any]
+Parsed = tuple[Any, bytes | None, E.LedgerError | None, Any, Any, Any, Command | None]
+# What an id seen before was accepted with: its body hash (stored), or its line (this run's).
+Seen = str | bytes
 
 
 @dataclass(eq=False)
@@ -83,8 +85,8 @@ class _Flying:
     parsed: list[Parsed]
     results: list[Result]
     elapsed: list[float]  # seconds per result, when the per-command log lines are on
-    accepted: dict[str, str]  # command id -> body hash
-    rows: list[Row]
+    accepted: dict[str, bytes]  # command id -> its line
+    rows: list[CommandLine]
     flight: Flight | None
     future: Landing | None
 
@@ -150,25 +152,35 @@ def _money_hint(error: E.LedgerError) -> None:
 
 
 def _parse(line: Line) -> Parsed:
-    """``Parsed`` for one line."""
+    """``Parsed`` for one line. A short line that passes the schema (nearly every line) is
+    decoded once, into its command; any other goes through the checks in their order."""
+    if isinstance(line, bytes) and len(line) <= _SMALL:  # within every bound (``_SMALL``)
+        try:
+            command = _COMMANDS.decode(line)
+        except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+            pass  # the checks below say what is wrong
+        else:
+            command_id = command.id  # a string, not empty (the schema)
+            return (command_id, None if "\x00" in command_id else line, None, _TAGS[type(command)],
+                    getattr(command, "contract_id", None), getattr(command, "date", None), command)
     if isinstance(line, Unreadable):
-        return None, None, typed_error(line.code, line.message, None), None, None, None
+        return None, None, typed_error(line.code, line.message, None), None, None, None, None
     if len(line) > MAX_LINE_BYTES and len(line.rstrip(b"\r\n")) > MAX_LINE_BYTES:
         return None, None, E.TooLargeError(
             f"the line is {len(line):,} bytes: a command line is at most {MAX_LINE_BYTES:,} bytes",
-            None), None, None, None
+            None), None, None, None, None
     try:
         obj = _PARSER.decode(line)
     except (msgspec.DecodeError, UnicodeDecodeError) as exc:
         problem = not_utf8(line) if "UTF-8" in str(exc) or "byte" in str(exc) else None
         return None, None, typed_error("invalid_json", problem or f"not JSON: {exc}", None), \
-            None, None, None
+            None, None, None, None
     except RecursionError:
         return None, None, typed_error("invalid_json", "not JSON: nested too deeply", None), \
-            None, None, None
+            None, None, None, None
     if not isinstance(obj, dict):
         return None, None, typed_error("invalid_json", "a command must be a JSON object", None), \
-            None, None, None
+            None, None, None, None
     cid = obj.get("id")
     if len(line) > _SMALL:
         where = _too_large(obj)
@@ -176,19 +188,28 @@ def _parse(line: Line) -> Parsed:
             ident = cid if isinstance(cid, str) and len(cid) <= MAX_TEXT else None
             return ident, None, E.TooLargeError(
                 f"{where[1]}: at most {MAX_TEXT:,} characters a string and {MAX_ITEMS:,} items "
-                "an array", where[0]), None, None, None
+                "an array", where[0]), None, None, None, None
     kind, contract, day = obj.get("type"), obj.get("contract_id"), obj.get("date")
     if "id" not in obj:
         error: E.LedgerError = E.MissingFieldError("Object missing required field `id`", "id")
-        return None, None, error, kind, contract, day
+        return None, None, error, kind, contract, day, None
     if not isinstance(cid, str):
         return cid, None, typed_error("invalid_type", "id must be a string", "id"), \
-            kind, contract, day
+            kind, contract, day, None
     if not cid:
-        return cid, None, E.InvalidValueError("id must not be empty", "id"), kind, contract, day
+        return cid, None, E.InvalidValueError("id must not be empty", "id"), kind, contract, day, None
     if "\x00" in cid:  # never stored, so never known: no id lookup (the schema answers)
-        return cid, None, None, kind, contract, day
-    return cid, hashlib.sha256(_CANONICAL.encode(obj)).hexdigest(), None, kind, contract, day
+        return cid, None, None, kind, contract, day, None
+    return cid, line, None, kind, contract, day, None
+
+
+def _same_body(seen: Seen, line: bytes) -> bool:
+    """Is ``line`` the command accepted before under its id (``seen``: that command's stored
+    body hash, or its line in this run)? A command resent as it was is the same bytes; only
+    otherwise are the bodies hashed (``body_hash``: key order and spacing aside)."""
+    if isinstance(seen, bytes):
+        return seen == line or body_hash(seen) == body_hash(line)
+    return seen == body_hash(line)
 
 
 def _too_large(value: Any, path: str = "") -> tuple[str, str] | None:
@@ -383,7 +404,7 @@ class Intake:
     def _decide_once(self, parsed: list[Parsed], lines: list[Line], numbers: list[int],
                      flying: _Flying | None) -> _Flying:
         ids = [p[0] for p in parsed if p[1] is not None]
-        known = self.store.known_commands(ids)
+        known: dict[str, Seen] = dict(self.store.known_commands(ids))
         if flying is not None:  # accepted a moment ago, not committed yet
             known.update(flying.accepted)
         decided = self._decide(parsed, lines, numbers, known)
@@ -400,14 +421,14 @@ class Intake:
                     if r.status == "rejected" and p[1] is not None}
         if not suspects:
             return
-        known = self.store.known_commands(list(suspects))
+        known: dict[str, Seen] = dict(self.store.known_commands(list(suspects)))
         if flying is not None:
             known.update((cid, flying.accepted[cid]) for cid in suspects if cid in flying.accepted)
-        for i, ((cid, body_hash, _, kind, contract, _), result) in enumerate(
+        for i, ((cid, body, _, kind, contract, _, _), result) in enumerate(
                 zip(parsed, results, strict=True)):
-            if result.status != "rejected" or body_hash is None or cid not in known:
+            if result.status != "rejected" or body is None or cid not in known:
                 continue
-            if known[cid] == body_hash:
+            if _same_body(known[cid], body):
                 results[i] = Result(cid, "duplicate", None, result.command_type,
                                     result.contract_id, result.line)
             else:
@@ -459,7 +480,7 @@ class Intake:
         raise RuntimeError("gave up after repeated write conflicts with other writers")
 
     def _decide(self, parsed: list[Parsed], lines: list[Line], numbers: list[int],
-                known: dict[str, str]) -> _Flying:
+                known: dict[str, Seen]) -> _Flying:
         """Decide every line of a batch, in order, on the warm states; the per-command log
         lines' seconds are measured only when they are on."""
         recorded_at = _now()
@@ -467,16 +488,16 @@ class Intake:
         self.ws.prefetch([(p[4], p[5]) for p in parsed if p[2] is None])  # its streams, at once
         results: list[Result] = []
         elapsed: list[float] = []
-        batch_ids: dict[str, str] = {}  # accepted in this batch
+        batch_ids: dict[str, bytes] = {}  # accepted in this batch: their lines
         timed = self.log is not None and self.log.enabled
         suspect = _suspect(lines)
-        for (cid, body_hash, error, kind, contract, _), line, number in zip(
+        for (cid, body, error, kind, contract, _, command), line, number in zip(
                 parsed, lines, numbers, strict=True):
             seconds = 0.0
             if error is not None:
                 result = self._rejected(cid, kind, contract, error, number)
-            elif (previous := batch_ids.get(cid) or known.get(cid)) is not None:
-                if previous == body_hash:
+            elif body is not None and (previous := batch_ids.get(cid) or known.get(cid)) is not None:
+                if _same_body(previous, body):
                     result = Result(cid, "duplicate", None, kind, _text(contract), number)
                 else:
                     result = self._rejected(cid, kind, contract, E.IdReusedError(
@@ -484,25 +505,28 @@ class Intake:
             else:
                 assert isinstance(line, bytes)  # an unreadable line has its error already
                 started = time.perf_counter() if timed else 0.0
-                result = self._apply(cid, kind, contract, line, number, recorded_at, suspect)
+                result = self._apply(cid, kind, contract, line, command, number, recorded_at,
+                                     suspect)
                 if result.status == "accepted":
-                    assert body_hash is not None  # a line without one is rejected
-                    batch_ids[cid] = body_hash
+                    assert body is not None  # a line whose id is not looked up is rejected
+                    batch_ids[cid] = body
                 if timed:
                     seconds = time.perf_counter() - started
             results.append(result)
             if timed:
                 elapsed.append(seconds)
-        rows = [(cid, body_hash, recorded_at) for cid, body_hash in batch_ids.items()]
+        rows = [(cid, body, recorded_at) for cid, body in batch_ids.items()]
         return _Flying(lines, numbers, parsed, results, elapsed, batch_ids, rows, None, None)
 
-    def _apply(self, cid: str, kind: Any, contract: Any, line: bytes, number: int,
-               recorded_at: str, suspect: bool) -> Result:
-        """Check and decide one line (``suspect``: the batch may hold NUL or a far date)."""
-        try:
-            command = _COMMANDS.decode(line)
-        except msgspec.ValidationError as exc:
-            return self._rejected(cid, kind, contract, schema_error(str(exc)), number)
+    def _apply(self, cid: str, kind: Any, contract: Any, line: bytes, command: Command | None,
+               number: int, recorded_at: str, suspect: bool) -> Result:
+        """Check and decide one line (``command``: the line decoded already, if it was;
+        ``suspect``: the batch may hold NUL or a far date)."""
+        if command is None:
+            try:
+                command = _COMMANDS.decode(line)
+            except msgspec.ValidationError as exc:
+                return self._rejected(cid, kind, contract, schema_error(str(exc)), number)
         if suspect and (value_error := _text_and_dates(_PARSER.decode(line), line)) is not None:
             return self._rejected(cid, kind, contract, value_error, number)
         meta = {"command_id": cid, "recorded_at": recorded_at}

@@ -3,9 +3,15 @@
 The topic stored with each event is its class name (``schemas.events.TOPICS``),
 never a module path. ``Pending`` is a new event on its way into a stream,
 ``StoredRow`` its row, ``Recorded`` an event read back with its log position.
+``body_hash`` is what the store keeps of an accepted command's body, to tell a
+resent command from another one under the same id.
 """
 
 from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from decimal import Decimal
 
 import msgspec
 
@@ -66,6 +72,25 @@ class StoredRow(msgspec.Struct, frozen=True):
 def stored_row(pending: Pending) -> StoredRow:
     return StoredRow(pending.originator_id, pending.originator_version,
                      type(pending.event).__name__, _ENCODER.encode(pending.event))
+
+
+_BODY = msgspec.json.Decoder(float_hook=Decimal)
+_CANONICAL = msgspec.json.Encoder(order="sorted", decimal_format="number")
+
+CommandLine = tuple[str, bytes, str]  # an accepted command: its id, its JSON line, recorded at
+CommandRow = tuple[str, str, str]  # its row in the store: id, body hash, recorded at
+
+
+def body_hash(line: bytes) -> str:
+    """SHA-256 (hex) of a command's JSON object with its keys sorted: the same body
+    hashes the same whatever its key order, spacing or line ending."""
+    return hashlib.sha256(_CANONICAL.encode(_BODY.decode(line))).hexdigest()
+
+
+def command_rows(commands: Sequence[CommandLine]) -> list[CommandRow]:
+    """The store's rows of accepted commands. Hashing is the writer's work (a child
+    process's, for a command-line submit), not the deciding thread's."""
+    return [(cid, body_hash(line), at) for cid, line, at in commands]
 
 
 class Recorded(msgspec.Struct, frozen=True, gc=False):

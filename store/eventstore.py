@@ -33,6 +33,7 @@ from eventsourcing.application import Application
 
 from schemas.events import Event
 from store.codec import (  # re-exported: the store's vocabulary
+    CommandRow,
     Pending,
     Recorded,
     StoredRow,
@@ -49,9 +50,9 @@ from store.recorders import (  # re-exported for the audit trail
     chain_link,
 )
 
-__all__ = ["CHAIN_TABLE", "COMMANDS_TABLE", "EVENTS_TABLE", "GENESIS", "Pending", "Recorded",
-           "Store", "StoreError", "chain_link", "clean_message", "close_all_stores", "decode_event",
-           "encode_event", "open_store"]
+__all__ = ["CHAIN_TABLE", "COMMANDS_TABLE", "EVENTS_TABLE", "GENESIS", "CommandRow", "Pending",
+           "Recorded", "Store", "StoreError", "chain_link", "clean_message", "close_all_stores",
+           "decode_event", "encode_event", "open_store"]
 
 
 class LedgerApplication(Application[str]):
@@ -195,11 +196,11 @@ class Store:
                 conn.execute("SELECT pg_advisory_unlock(74657)")
 
     # -- writing ---------------------------------------------------------
-    def save(self, pending: Sequence[Pending], commands: Sequence[tuple[str, str, str]]) -> list[int]:
+    def save(self, pending: Sequence[Pending], commands: Sequence[CommandRow]) -> list[int]:
         """Write events and command rows in one transaction; return positions."""
         return self.write([stored_row(p) for p in pending], commands)
 
-    def write(self, stored: Sequence[StoredRow], commands: Sequence[tuple[str, str, str]]) -> list[int]:
+    def write(self, stored: Sequence[StoredRow], commands: Sequence[CommandRow]) -> list[int]:
         """``save`` of events already encoded (``stored_row``)."""
         positions = self.recorder.insert_events(stored, commands=list(commands))
         return list(positions or [])

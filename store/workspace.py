@@ -39,6 +39,7 @@ from ledger.streams import (
 )
 from ledger.users import User, fold_user
 from schemas import events as ev
+from store.codec import CommandLine, command_rows
 from store.eventstore import Pending, Store
 from store.lean import EventFetch, Interned, LeanKeeping
 from store.light import ContractIndex, MonthShifts
@@ -103,9 +104,10 @@ class Workspace:
     def prefetch(self, named: Sequence[tuple[Any, Any]]) -> None:
         """Read ahead, in one query, the contracts and the activity months that a
         batch of commands names (``contract_id`` and ``date`` of each line's JSON
-        object, not checked yet) and that are not warm yet. One round trip instead of
-        one per stream (on PostgreSQL each read is a round trip to the server),
-        which counts when a load touches many contracts and months. Only a hint: a
+        object, not checked yet, or of its decoded command) and that are not warm
+        yet. One round trip instead of one per stream (on PostgreSQL each read is a
+        round trip to the server), which counts when a load touches many contracts
+        and months. Only a hint: a
         stream it does not foresee is read when the rules ask for it, as before; what
         it reads is what ``contract`` and ``shifts`` would read (nothing in flight is
         uncached). Cheap: only the few distinct pairs are looked at."""
@@ -115,7 +117,8 @@ class Workspace:
             distinct = dict.fromkeys((_scalar(cid), _scalar(day)) for cid, day in named)
         contracts: dict[str, None] = {}
         months: dict[tuple[str, str], None] = {}
-        for cid, day in distinct:
+        for cid, named_day in distinct:
+            day = named_day.isoformat() if isinstance(named_day, dt.date) else named_day
             # the line is not checked yet: only what could be a stored id (no NUL, which no
             # database stores, nor a length the schema refuses) is worth a read
             if not isinstance(cid, str) or not cid or len(cid) > MAX_ID or "\x00" in cid:
@@ -306,10 +309,11 @@ class Workspace:
             version = self._versions[stream] = self._versions[stream] + 1
         self.pending.append(Pending(stream, version, event))
 
-    def commit(self, commands: list[tuple[str, str, str]]) -> list[int]:
-        """Save the pending events and command rows now (one transaction)."""
+    def commit(self, commands: list[CommandLine]) -> list[int]:
+        """Save the pending events and the accepted commands' rows now (one transaction)."""
         flight = self.detach()
-        positions = self.store.save(flight.pending, commands) if flight.pending or commands else []
+        positions = (self.store.save(flight.pending, command_rows(commands))
+                     if flight.pending or commands else [])
         self.landed(flight)
         return positions
 

@@ -6,7 +6,8 @@
 - ``ProcessWriter`` (Linux, SQLite): the first batch from a thread, as above
   (a short submit never forks); the later ones from a child process, forked
   when the second batch is written, with a connection of its own. Batches
-  reach it over a pipe, already encoded, and nothing it does waits for this
+  reach it over a pipe, the events already encoded and the commands as their
+  lines (the child hashes their bodies), and nothing it does waits for this
   process's GIL. SQLite's rule for a fork is that the child never uses a
   connection it inherited, and it does not: it opens its own. The fork also
   happens with no transaction open in this process (the thread has ended, and
@@ -34,10 +35,8 @@ from typing import Any, Protocol
 
 import msgspec
 
-from store.codec import Pending, StoredRow, StoreError, stored_row
+from store.codec import CommandLine, Pending, StoredRow, StoreError, command_rows, stored_row
 from store.eventstore import Store
-
-Rows = Sequence[tuple[str, str, str]]  # command id, body hash, recorded at
 
 
 class Landing(Protocol):
@@ -54,8 +53,11 @@ class ThreadWriter:
         self._store = store
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="ledger-writer")
 
-    def write(self, pending: Sequence[Pending], commands: Rows) -> Future[list[int]]:
-        return self._pool.submit(self._store.save, pending, commands)
+    def write(self, pending: Sequence[Pending], commands: Sequence[CommandLine]) -> Future[list[int]]:
+        return self._pool.submit(self._save, pending, commands)
+
+    def _save(self, pending: Sequence[Pending], commands: Sequence[CommandLine]) -> list[int]:
+        return self._store.save(pending, command_rows(commands))
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
@@ -63,7 +65,7 @@ class ThreadWriter:
 
 class _Batch(msgspec.Struct, array_like=True):
     rows: list[StoredRow]
-    commands: list[tuple[str, str, str]]
+    commands: list[CommandLine]
 
 
 _BATCH = msgspec.msgpack.Decoder(_Batch)
@@ -88,7 +90,7 @@ class ProcessWriter:
         self._pid: int | None = None
         self._out = self._in = -1  # our ends of the two pipes
 
-    def write(self, pending: Sequence[Pending], commands: Rows) -> Landing:
+    def write(self, pending: Sequence[Pending], commands: Sequence[CommandLine]) -> Landing:
         if self._thread_left > 0:
             self._thread_left -= 1
             assert self._thread is not None
@@ -191,7 +193,7 @@ def _serve(db: str, requests: int, replies: int, parent: int) -> int:
                 assert opening is not None
                 raise opening
             batch = _BATCH.decode(data)
-            outcome: tuple[str, Any] = ("ok", store.write(batch.rows, batch.commands))
+            outcome: tuple[str, Any] = ("ok", store.write(batch.rows, command_rows(batch.commands)))
         except Exception as exc:
             outcome = ("error", exc)
         try:

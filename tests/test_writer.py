@@ -190,7 +190,7 @@ def write(self, *args):
     return []
 Store.write = write
 writer = ProcessWriter(open_store(sys.argv[1]), thread_first=0)
-writer.write([], [("c-1", "h", "2026-12-04T00:00:00Z")])
+writer.write([], [("c-1", b'{"id": "c-1"}', "2026-12-04T00:00:00Z")])
 while not os.path.exists(inside):
     time.sleep(0.005)
 print(writer._pid, flush=True)
