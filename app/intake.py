@@ -45,7 +45,7 @@ from schemas.types import intake_dec_hook
 from store.codec import CommandLine, body_hash
 from store.eventstore import Store
 from store.workspace import Flight, Workspace
-from store.writer import Landing, ProcessWriter, ThreadWriter, can_fork
+from store.writer import Landing, ProcessWriter, SkippedBatchError, ThreadWriter, can_fork
 
 BATCH = int(os.environ.get("LEDGER_BATCH", "10000"))  # commands per transaction
 MAX_TEXT = 10_000  # characters in one string of a command
@@ -329,10 +329,12 @@ class Intake:
         """Results in input order, a batch at a time, each batch's only once its transaction
         committed (at once in a dry run). ``lines``: one item per physical line (``app.lines``).
 
-        While one batch is written (a writer thread: the database works outside
-        the GIL), the next is decided on the states that already hold the first
-        one's events. If that write loses a conflict to another process, both
-        batches are decided again from fresh state.
+        While one batch is written (by a writer thread or a child process:
+        ``store.writer``), the next is decided on the states that already hold the
+        first one's events, and handed over as soon as it is decided: two batches
+        are in flight at most. If a write loses a conflict to another process, the
+        writer skips the batch behind it; the lost one is written again from fresh
+        state, and the one behind it decided again.
         """
         # The cyclic garbage collector would walk every warm state object again
         # and again (a quarter of the time of a big submit); intake makes few
@@ -348,26 +350,20 @@ class Intake:
                     self.log.finish()
                 return
             with self._writer() as writer:
-                flying: _Flying | None = None
+                flying: list[_Flying] = []  # handed to the writer, oldest first
                 # a short first batch: the writer starts while the first full one is decided
                 for batches, (numbers, chunk) in enumerate(_chunks(lines, batch, FIRST_BATCH),
                                                            start=1):
                     parsed = [_parse(line) for line in chunk]
-                    decided = self._decide_once(parsed, chunk, numbers, flying)  # while it writes
-                    if flying is not None:
-                        if self._landed(flying):
-                            yield self._done(flying)
-                        else:  # lost a conflict: both batches again, from fresh state
-                            yield self._redo(flying)
-                            decided = self._decide_once(parsed, chunk, numbers, None)
-                    flying = self._launch(writer, decided)
+                    # while the one before is written
+                    decided = self._decide_once(parsed, chunk, numbers, flying[-1] if flying else None)
+                    flying.append(self._launch(writer, decided))
+                    if len(flying) > 1:
+                        yield from self._land(writer, flying)
                     if batches % GC_EVERY == 0:
                         gc.collect(1)
-                if flying is not None:
-                    if self._landed(flying):
-                        yield self._done(flying)
-                    else:
-                        yield self._redo(flying)
+                while flying:
+                    yield from self._land(writer, flying)
             if self.log is not None:
                 self.log.finish()
         finally:
@@ -376,8 +372,8 @@ class Intake:
 
     @contextlib.contextmanager
     def _writer(self) -> Iterator[ThreadWriter | ProcessWriter]:
-        """The writer of this run's batches (``fork_writer``), closed once the batch in
-        flight, if any, has been written; a writer thread gets the GIL sooner meanwhile."""
+        """The writer of this run's batches (``fork_writer``), closed once the batches in
+        flight, if any, have been written; a writer thread gets the GIL sooner meanwhile."""
         forked = self.fork_writer and not self.store.postgres and can_fork()
         writer = ProcessWriter(self.store) if forked else ThreadWriter(self.store)
         try:
@@ -445,6 +441,33 @@ class Intake:
             done.set_result([])
             decided.future = done
         return decided
+
+    def _land(self, writer: ThreadWriter | ProcessWriter,
+              flying: list[_Flying]) -> Iterator[list[Result]]:
+        """Wait for the oldest batch in flight and yield its results. If it lost a conflict,
+        the writer skipped the ones behind it (decided on its states): it is written again
+        from fresh state, and they are decided again and handed over."""
+        oldest = flying.pop(0)
+        if self._landed(oldest):
+            yield self._done(oldest)
+            return
+        behind = list(flying)
+        for skipped in behind:
+            assert skipped.future is not None and skipped.flight is not None
+            if not (skipped.flight.pending or skipped.rows):
+                continue  # nothing to write: never handed over
+            try:
+                skipped.future.result()
+            except SkippedBatchError:
+                continue
+            raise RuntimeError("the writer wrote a batch behind one that failed")
+        writer.resume()
+        yield self._redo(oldest)
+        flying.clear()
+        for again in behind:
+            decided = self._decide_once(again.parsed, again.lines, again.numbers,
+                                        flying[-1] if flying else None)
+            flying.append(self._launch(writer, decided))
 
     def _landed(self, flying: _Flying) -> bool:
         """Wait for a batch's transaction; False if it lost a conflict."""

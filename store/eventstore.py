@@ -11,7 +11,7 @@ Design:
   a merchant's payer names.
 - Each batch of accepted commands is one transaction: its events (many
   streams) and one ``ledger_commands`` row per command (id, body hash) are
-  written together, so a crash loses at most the batch in flight and a replay
+  written together, so a crash loses at most the batches in flight and a replay
   is recognised whatever process sent it.
 - The events table refuses UPDATE and DELETE at the database level.
 """

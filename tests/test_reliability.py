@@ -260,6 +260,58 @@ def test_a_command_id_committed_by_another_writer_meanwhile_is_a_duplicate(store
         assert Counter(results.values())["accepted"] == len(lines) - 1, (attempt, Counter(results.values()))
 
 
+@pytest.mark.parametrize("fork_writer", [False, True], ids=["thread", "child"])
+@pytest.mark.parametrize("behind", ["new", "resent"])
+def test_a_batch_that_loses_a_conflict_with_the_next_one_in_flight(
+        store: str, scratch: cm.Scratch, fork_writer: bool, behind: str) -> None:
+    """The intake hands a batch to the writer before the one ahead of it has landed. If that one
+    loses a conflict, the one behind it was decided on its states: the writer must skip it, and
+    the intake decide both again. Another writer commits one command id of the second batch right
+    after our id check; the third batch is in flight when the second fails: new commands, or
+    lines of the first batch sent again (nothing to write). (``fork_writer`` is a child process
+    on SQLite, a thread on PostgreSQL.)"""
+    from app.intake import Intake
+    from store.codec import body_hash
+    from store.eventstore import Store
+
+    db = _fresh(store, scratch)
+    commands = [b.sign("R", id="R-sign")] + [
+        b.cmd("train_agent", "R", id=f"R-t{i}", agent_id=f"A{i}", name="n", completed_on="2026-02-25",
+              topics=[]) for i in range(30)]
+    if behind == "resent":
+        commands[20:30] = commands[:10]
+    lines = [json.dumps(c).encode() for c in commands]
+    taken = commands[12]["id"]  # in the second batch of ten
+    writer = Intake(Store(db), fork_writer=fork_writer)
+    check = writer.store.known_commands
+    raced: list[str] = []
+
+    def known_then_raced(ids: Any) -> Any:
+        answer = check(ids)
+        if not raced and taken in ids:
+            raced.append(taken)
+            with cm.connect(db) as other:
+                sql = "INSERT INTO ledger_commands VALUES (?, ?, ?)"
+                other.execute(sql.replace("?", "%s") if cm.is_pg(db) else sql,
+                              (taken, body_hash(lines[12]), "2026-01-01T00:00:00.000000Z"))
+                if not cm.is_pg(db):
+                    other.commit()
+        return answer
+
+    writer.store.known_commands = known_then_raced  # type: ignore[method-assign]
+    try:
+        results = [(r.id, r.status) for batch in writer.batches(lines, batch=10) for r in batch]
+    finally:
+        writer.store.close()
+    assert raced
+    assert results == [(c["id"], "duplicate" if c["id"] == taken or (20 <= n < 30 and behind == "resent")
+                        else "accepted") for n, c in enumerate(commands)]
+    stored = Counter(e.command_id for e in cm.events(db))
+    assert taken not in stored and all(n == 1 for n in stored.values())
+    assert len(stored) == len({c["id"] for c in commands}) - 1
+    assert cm.ledger(db, "audit", "verify").code == 0
+
+
 def test_a_command_another_writer_applied_meanwhile_is_a_duplicate_not_a_rejection(
         store: str, scratch: cm.Scratch) -> None:
     """Another writer applies one of our commands (events and id) after our id check: deciding it

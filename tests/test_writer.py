@@ -17,9 +17,9 @@ import pytest
 from builders import agent_ready, full_month, issue, pay, sign
 
 from app.intake import Intake, Result
-from store.codec import StoreError
+from store.codec import CommandLine, StoreError
 from store.eventstore import Store, open_store
-from store.writer import ProcessWriter, can_fork
+from store.writer import ProcessWriter, SkippedBatchError, ThreadWriter, can_fork
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="the forked writer is for Linux")
 
@@ -121,6 +121,39 @@ def test_a_child_that_dies_is_said_as_a_store_failure(monkeypatch: pytest.Monkey
         list(batches)
     assert error.value.code == "store_failed"
     assert _reaped(children[0])
+
+
+@pytest.mark.parametrize("forked", [False, True], ids=["thread", "child"])
+def test_after_a_failed_batch_the_writer_skips_the_next_until_resumed(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, forked: bool) -> None:
+    """A batch handed over behind one that fails was decided on the failed one's states:
+    it is answered ``SkippedBatchError`` unwritten, and what comes after ``resume`` is written."""
+    from eventsourcing.persistence import IntegrityError
+
+    write = Store.write
+
+    def conflicting(self: Store, stored: Any, commands: Any) -> list[int]:
+        if any(cid == "lost" for cid, _, _ in commands):
+            raise IntegrityError("UNIQUE constraint failed: ledger_commands.command_id")
+        return write(self, stored, commands)
+    monkeypatch.setattr(Store, "write", conflicting)
+    store = open_store(str(tmp_path / "l.db"))
+    writer = ProcessWriter(store, thread_first=0) if forked else ThreadWriter(store)
+
+    def line(cid: str) -> CommandLine:
+        return (cid, json.dumps({"id": cid}).encode(), "2026-12-04T00:00:00.000000Z")
+    try:
+        lost = writer.write([], [line("lost")])
+        behind = writer.write([], [line("behind")])
+        with pytest.raises(IntegrityError):
+            lost.result()
+        with pytest.raises(SkippedBatchError):
+            behind.result()
+        writer.resume()
+        assert writer.write([], [line("again")]).result() == []
+    finally:
+        writer.close()
+    assert store.query("SELECT command_id FROM ledger_commands") == [("again",)]
 
 
 def test_store_errors_keep_their_code_on_the_way_back() -> None:
