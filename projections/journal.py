@@ -7,6 +7,7 @@ balance is zero at any date. Signs follow beancount: debits positive. A void
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -22,6 +23,7 @@ CODE_ACCOUNTS = {
 }
 
 
+@functools.lru_cache(maxsize=4096)  # a contract's accounts, named for each of its events
 def safe(component: str) -> str:
     """A beancount-safe account component: capitalised, [A-Za-z0-9-] only."""
     text = re.sub(r"[^A-Za-z0-9-]", "-", component)
