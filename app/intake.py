@@ -91,13 +91,23 @@ class _Flying:
     future: Landing | None
 
 
+def batch_sizes(size: int, first: int | None = None) -> Iterator[int]:
+    """The lines of each batch: ``size``; or, when ``first`` is given (and smaller), ``first``
+    and then each batch twice the one before until ``size``. The writer starts on a small
+    batch while the next, larger one is decided, instead of waiting for a full one."""
+    limit = min(size, first or size)
+    while True:
+        yield limit
+        limit = min(size, 2 * limit)
+
+
 def _chunks(lines: Iterable[Line], size: int,
             first: int | None = None) -> Iterator[tuple[list[int], list[Line]]]:
-    """Batches of the non-blank lines, each with its 1-based line numbers: ``size`` lines
-    each, the first one ``first`` lines when given (and smaller)."""
+    """Batches of the non-blank lines (``batch_sizes``), each with its 1-based line numbers."""
     numbers: list[int] = []
     chunk: list[Line] = []
-    limit = min(size, first or size)
+    limits = batch_sizes(size, first)
+    limit = next(limits)
     for number, line in enumerate(lines, start=1):
         if line[:1] == b"{" or isinstance(line, Unreadable) or line.strip():
             numbers.append(number)
@@ -105,7 +115,7 @@ def _chunks(lines: Iterable[Line], size: int,
             if len(chunk) >= limit:
                 yield numbers, chunk
                 numbers, chunk = [], []
-                limit = size
+                limit = next(limits)
     if chunk:
         yield numbers, chunk
 

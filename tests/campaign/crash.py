@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.intake import BATCH, FIRST_BATCH
+from app.intake import BATCH, FIRST_BATCH, batch_sizes
 
 from . import common as cm
 from .workload import Plan, Workload, build
@@ -83,10 +83,15 @@ def check_whole_batches(db: str, ref: Reference, part: cm.Part | None = None) ->
     n = len(stored)
     if stored != set(ref.order[:n]):
         problems.append(f"the {n} stored command ids are not the first {n} lines of the input")
-    first = min(FIRST_BATCH, BATCH)  # every submit of the input cuts it at the same lines
-    if n and n != len(ref.order) and (n - first) % BATCH:
-        problems.append(f"{n} commands stored: not a first batch of {first} lines and whole "
-                        f"{BATCH}-line batches (partial batch)")
+    ends, at = set(), 0  # every submit of the input cuts it at the same lines
+    for size in batch_sizes(BATCH, FIRST_BATCH):
+        at += size
+        if at >= len(ref.order):
+            break
+        ends.add(at)
+    if n and n != len(ref.order) and n not in ends:
+        problems.append(f"{n} commands stored: not whole batches of the intake ({FIRST_BATCH} "
+                        f"lines, then twice the one before up to {BATCH}; partial batch)")
     expected: Counter[tuple[str, int, str, str]] = Counter()
     for cid in stored:
         expected.update(ref.by_command.get(cid, Counter()))
