@@ -241,6 +241,7 @@ def _serve(db: str, requests: int, replies: int, parent: int) -> int:
     opening: BaseException | None = None
     try:
         store = Store(db, create=False)
+        store.recorder.shares_gil = False  # the pipe's reader thread only waits
     except Exception as exc:
         opening = exc
     inbox: queue.SimpleQueue[bytearray | None] = queue.SimpleQueue()
