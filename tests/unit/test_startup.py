@@ -62,6 +62,17 @@ def test_logging_set_up_loads_structlog_without_rich_which_stays_importable() ->
     assert "rich.progress" in after
 
 
+def test_logging_set_up_loads_no_asyncio_which_stays_one_module_when_used() -> None:
+    assert not _heavy(loaded_after("import cli.log\ncli.log.configure()"), ("asyncio", "ssl"))
+    used = loaded_after(
+        "import cli.log, sys, asyncio, structlog.stdlib\n"
+        "assert type(asyncio) is type(sys) and asyncio is sys.modules['asyncio']\n"
+        "assert structlog.stdlib.asyncio.get_running_loop is asyncio.get_running_loop\n"
+        "async def three() -> int:\n    return 3\n"
+        "assert asyncio.run(three()) == 3")
+    assert "asyncio.base_events" in used
+
+
 def test_the_console_script_freezes_what_is_alive_before_the_interpreter_exits(
         monkeypatch: pytest.MonkeyPatch) -> None:
     import gc
