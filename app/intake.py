@@ -90,6 +90,12 @@ class _Flying:
     flight: Flight | None
     future: Landing | None
 
+    @property
+    def writes(self) -> bool:
+        """Has it anything to write (events or command rows)? If not, it never goes to the
+        writer."""
+        return bool(self.rows or (self.flight is not None and self.flight.pending))
+
 
 def batch_sizes(size: int, first: int | None = None) -> Iterator[int]:
     """The lines of each batch: ``size``; or, when ``first`` is given (and smaller), ``first``
@@ -444,7 +450,7 @@ class Intake:
     def _launch(self, writer: ThreadWriter | ProcessWriter, decided: _Flying) -> _Flying:
         flight = self.ws.detach()
         decided.flight = flight
-        if flight.pending or decided.rows:
+        if decided.writes:
             decided.future = writer.write(flight.pending, decided.rows)
         else:  # nothing to write: landed already
             done: Future[list[int]] = Future()
@@ -463,9 +469,9 @@ class Intake:
             return
         behind = list(flying)
         for skipped in behind:
-            assert skipped.future is not None and skipped.flight is not None
-            if not (skipped.flight.pending or skipped.rows):
-                continue  # nothing to write: never handed over
+            assert skipped.future is not None
+            if not skipped.writes:
+                continue  # never handed over
             try:
                 skipped.future.result()
             except SkippedBatchError:

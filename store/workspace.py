@@ -107,10 +107,10 @@ class Workspace:
         object, not checked yet, or of its decoded command) and that are not warm
         yet. One round trip instead of one per stream (on PostgreSQL each read is a
         round trip to the server), which counts when a load touches many contracts
-        and months. Only a hint: a
-        stream it does not foresee is read when the rules ask for it, as before; what
-        it reads is what ``contract`` and ``shifts`` would read (nothing in flight is
-        uncached). Cheap: only the few distinct pairs are looked at."""
+        and months. Only a hint: a stream it does not foresee is read when the rules
+        ask for it, as before; what it reads is what ``contract`` and ``shifts`` would
+        read (nothing in flight is uncached). Cheap: only the few distinct pairs are
+        looked at."""
         try:
             distinct = dict.fromkeys(named)
         except TypeError:  # an array or an object where an id or a date goes: none of them
