@@ -72,15 +72,15 @@ class Server:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 return False
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+            try:  # closed also when the server is not up yet (a leaked socket warns, and fails a test)
                 conn.request("GET", "/api/schema")
-                ok = conn.getresponse().status == 200
-                conn.close()
-                if ok:
+                if conn.getresponse().status == 200:
                     return True
             except RETRYABLE:
                 pass
+            finally:
+                conn.close()
             time.sleep(0.05)
         return False
 
@@ -152,16 +152,16 @@ class Client(threading.Thread):
         """The answers, or None when the batch must be sent again."""
         with self.lock:
             self.inflight["batches"] += 1
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
             conn.request("POST", "/api/commands", body, {"Authorization": f"Bearer {self.token}",
                                                          "Content-Type": "application/x-ndjson"})
             r = conn.getresponse()
             text = r.read()
-            conn.close()
         except RETRYABLE:
             return None
-        finally:
+        finally:  # closed also when the server died mid-request (a leaked socket fails a test)
+            conn.close()
             with self.lock:
                 self.inflight["batches"] -= 1
         if r.status == 503:  # the write lane died with the batch in flight
